@@ -1,0 +1,6 @@
+from factcheck import roles
+
+
+def desk(request):
+    user = getattr(request, "user", None)
+    return {"is_editor": roles.is_editor(user) if user is not None else False}
