@@ -120,9 +120,7 @@ class RatingFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(
-                verdicts__rating__slug=self.value(), verdicts__approved_at__isnull=False
-            ).distinct()
+            return queryset.filter(verdicts__rating__slug=self.value(), verdicts__approved_at__isnull=False).distinct()
         return queryset
 
 
@@ -156,9 +154,11 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         people = get_user_model().objects.filter(is_active=True)
-        self.fields["reviewer"].queryset = people.filter(
-            Q(groups__name__in=[roles.REVIEWERS, roles.EDITORS]) | Q(is_superuser=True)
-        ).distinct().order_by("username")
+        self.fields["reviewer"].queryset = (
+            people.filter(Q(groups__name__in=[roles.REVIEWERS, roles.EDITORS]) | Q(is_superuser=True))
+            .distinct()
+            .order_by("username")
+        )
 
 
 @admin.register(Claim)
@@ -172,8 +172,19 @@ class ClaimAdmin(admin.ModelAdmin):
     raw_id_fields = ["article", "media"]
     readonly_fields = ["article", "text", "span_start", "span_end", "status", "suggested", "created_by", "created_at"]
     fields = [
-        "article", "text", "span_start", "span_end", "kind", "attribution", "media", "reason", "priority",
-        "status", "suggested", "created_by", "created_at",
+        "article",
+        "text",
+        "span_start",
+        "span_end",
+        "kind",
+        "attribution",
+        "media",
+        "reason",
+        "priority",
+        "status",
+        "suggested",
+        "created_by",
+        "created_at",
     ]
     inlines = [VerdictInline, AssignmentInline, EvidenceInline, CommentInline, EventInline]
     actions = ["accept_claims", "assign_to_reviewer", "dismiss_claims", "approve_verdicts"]
@@ -213,7 +224,9 @@ class ClaimAdmin(admin.ModelAdmin):
             return "—"
         due = min(dates)
         label = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
-        return format_html('<strong style="color:#b02a37">{} (overdue)</strong>', label) if due < timezone.now() else label
+        return (
+            format_html('<strong style="color:#b02a37">{} (overdue)</strong>', label) if due < timezone.now() else label
+        )
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
@@ -229,7 +242,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def _apply(self, request, queryset, verb: str, transition) -> None:
         done, refused = [], []
-        for claim in queryset.only("pk", "text"):
+        for claim in queryset.select_related(None).prefetch_related(None).only("pk", "text"):
             try:
                 transition(claim)
             except workflow.WorkflowError as error:

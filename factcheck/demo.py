@@ -26,35 +26,35 @@ USERS = [
 
 # Flagged by hand until the import pipeline's detection suggests them.
 HAND_FLAGGED = [
-    dict(
-        kind=Claim.Kind.IMAGE,
-        text="Photos and videos shared widely on social media showed the white flag of the Taliban hoisted "
+    {
+        "kind": Claim.Kind.IMAGE,
+        "text": "Photos and videos shared widely on social media showed the white flag of the Taliban hoisted "
         "between buildings in what appeared to be the Panjshir governor’s office in the provincial capital "
         "of Bazarak.",
-        reason="CNN cannot independently verify the image.",
-        priority=Claim.Priority.HIGH,
-        media_caption="The white flag of the Taliban at what appeared to be the governor’s office in Bazarak",
-    ),
-    dict(
-        kind=Claim.Kind.QUOTE,
-        text="The last nest of the enemy, Panjshir province, was completely conquered,",
-        attribution="Zabihullah Mujahid, Taliban spokesman",
-        reason="The Taliban's claim of victory, denied by the NRF.",
-        priority=Claim.Priority.HIGH,
-    ),
-    dict(
-        kind=Claim.Kind.QUOTE,
-        text="The resistance is still all over the valley.",
-        attribution="Ali Nazary, NRF spokesman",
-        reason="The NRF's denial of the Taliban's claim.",
-    ),
-    dict(
-        kind=Claim.Kind.STATISTIC,
-        text="reportedly numbers in the thousands",
-        attribution="",
-        reason="Unsourced figure (“reportedly”).",
-        priority=Claim.Priority.LOW,
-    ),
+        "reason": "CNN cannot independently verify the image.",
+        "priority": Claim.Priority.HIGH,
+        "media_caption": "The white flag of the Taliban at what appeared to be the governor’s office in Bazarak",
+    },
+    {
+        "kind": Claim.Kind.QUOTE,
+        "text": "The last nest of the enemy, Panjshir province, was completely conquered,",
+        "attribution": "Zabihullah Mujahid, Taliban spokesman",
+        "reason": "The Taliban's claim of victory, denied by the NRF.",
+        "priority": Claim.Priority.HIGH,
+    },
+    {
+        "kind": Claim.Kind.QUOTE,
+        "text": "The resistance is still all over the valley.",
+        "attribution": "Ali Nazary, NRF spokesman",
+        "reason": "The NRF's denial of the Taliban's claim.",
+    },
+    {
+        "kind": Claim.Kind.STATISTIC,
+        "text": "reportedly numbers in the thousands",
+        "attribution": "",
+        "reason": "Unsourced figure (“reportedly”).",
+        "priority": Claim.Priority.LOW,
+    },
 ]
 
 

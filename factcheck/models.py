@@ -104,8 +104,7 @@ class Rating(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(worst__lt=models.F("best")), name="rating_worst_below_best"),
             models.CheckConstraint(
-                condition=Q(value__isnull=True)
-                | (Q(value__gte=models.F("worst")) & Q(value__lte=models.F("best"))),
+                condition=Q(value__isnull=True) | (Q(value__gte=models.F("worst")) & Q(value__lte=models.F("best"))),
                 name="rating_value_on_scale",
             ),
         ]
@@ -189,9 +188,7 @@ class Claim(models.Model):
 class Assignment(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assignments")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True, help_text="When the assignment ended.")

@@ -294,9 +294,7 @@ def verdict_return(claim: Claim | int, *, actor, note: str) -> Claim:
     return _sync(claim, locked)
 
 
-def verdict_correct(
-    claim: Claim | int, *, actor, rating: Rating, summary: str, reason: str, evidence=()
-) -> Claim:
+def verdict_correct(claim: Claim | int, *, actor, rating: Rating, summary: str, reason: str, evidence=()) -> Claim:
     """Propose a correction of a published verdict: a new revision that waits
     for approval; the published one stays on record (and in force until then)."""
     _require(roles.can_approve(actor), "Only editors can correct published verdicts.")

@@ -16,15 +16,41 @@ RATINGS = [
 
 ROLES = {
     "Editors": [
-        "triage_claim", "approve_verdict", "review_claim",
-        "view_article", "add_article", "change_article", "view_media", "add_media", "change_media",
-        "view_claim", "change_claim", "view_assignment", "view_verdict", "view_event",
-        "view_evidence", "add_evidence", "change_evidence", "view_comment", "add_comment",
-        "view_rating", "change_rating",
+        "triage_claim",
+        "approve_verdict",
+        "review_claim",
+        "view_article",
+        "add_article",
+        "change_article",
+        "view_media",
+        "add_media",
+        "change_media",
+        "view_claim",
+        "change_claim",
+        "view_assignment",
+        "view_verdict",
+        "view_event",
+        "view_evidence",
+        "add_evidence",
+        "change_evidence",
+        "view_comment",
+        "add_comment",
+        "view_rating",
+        "change_rating",
     ],
     "Reviewers": [
-        "review_claim", "view_article", "view_media", "view_claim", "view_assignment", "view_verdict",
-        "view_event", "view_evidence", "add_evidence", "view_comment", "add_comment", "view_rating",
+        "review_claim",
+        "view_article",
+        "view_media",
+        "view_claim",
+        "view_assignment",
+        "view_verdict",
+        "view_event",
+        "view_evidence",
+        "add_evidence",
+        "view_comment",
+        "add_comment",
+        "view_rating",
     ],
     "CMS": ["view_article", "add_article", "view_claim", "view_verdict", "view_rating", "view_evidence"],
 }
@@ -34,7 +60,8 @@ def install(apps, schema_editor):
     Rating = apps.get_model("factcheck", "Rating")
     for order, (slug, label, value, colour) in enumerate(RATINGS):
         Rating.objects.get_or_create(
-            slug=slug, defaults={"label": label, "value": value, "best": 5, "worst": 1, "colour": colour, "order": order}
+            slug=slug,
+            defaults={"label": label, "value": value, "best": 5, "worst": 1, "colour": colour, "order": order},
         )
 
     # Permissions are normally created after all migrations ran; make them now.

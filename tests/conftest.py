@@ -1,0 +1,79 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from factcheck import workflow
+from factcheck.models import Claim, Rating
+
+from .factories import ArticleFactory, UserFactory, editor, reviewer
+
+QUOTE = "The resistance is still all over the valley."
+
+
+@pytest.fixture
+def editor_user(db):
+    return editor("editor1")
+
+
+@pytest.fixture
+def second_editor(db):
+    return editor("editor2")
+
+
+@pytest.fixture
+def assigned_reviewer(db):
+    return reviewer("reviewer1")
+
+
+@pytest.fixture
+def other_reviewer(db):
+    return reviewer("reviewer2")
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but in no desk role."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def anonymous():
+    return AnonymousUser()
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory()
+
+
+@pytest.fixture
+def rating(db):
+    return Rating.objects.get(slug="unverifiable")
+
+
+class ClaimMaker:
+    """Drives a fresh claim through the workflow to the status a test needs."""
+
+    def __init__(self, article, editor, reviewer, rating):
+        self.article, self.editor, self.reviewer, self.rating = article, editor, reviewer, rating
+
+    def __call__(self, status: str, text: str = QUOTE) -> Claim:
+        claim = workflow.claim_suggest(article=self.article, text=text, kind=Claim.Kind.QUOTE)
+        if status == Claim.Status.SUGGESTED:
+            return claim
+        if status == Claim.Status.DISMISSED:
+            return workflow.claim_dismiss(claim, actor=self.editor)
+        workflow.claim_accept(claim, actor=self.editor)
+        if status == Claim.Status.FLAGGED:
+            return claim
+        workflow.claim_assign(claim, actor=self.editor, reviewer=self.reviewer)
+        if status == Claim.Status.ASSIGNED:
+            return claim
+        workflow.verdict_submit(claim, actor=self.reviewer, rating=self.rating, summary="No evidence either way.")
+        if status == Claim.Status.SUBMITTED:
+            return claim
+        return workflow.verdict_approve(claim, actor=self.editor)
+
+
+@pytest.fixture
+def make_claim(article, editor_user, assigned_reviewer, rating):
+    return ClaimMaker(article, editor_user, assigned_reviewer, rating)
