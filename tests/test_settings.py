@@ -1,0 +1,68 @@
+"""Settings come from the environment; production mode is locked down."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from newsroom.env import email_settings_from_url, env_bool, env_int
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    clean.update(DJANGO_SETTINGS_MODULE="newsroom.settings", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_in_production_mode():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="desk.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_mode_refuses_to_start_without_a_secret():
+    result = _manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_bad_boolean_fails_loudly():
+    result = _manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_env_helpers(monkeypatch):
+    monkeypatch.setenv("FLAG", "Yes")
+    monkeypatch.setenv("COUNT", "12")
+    assert env_bool("FLAG") is True and env_int("COUNT", 0) == 12
+    assert env_bool("UNSET_FLAG", True) is True
+    monkeypatch.setenv("COUNT", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        env_int("COUNT", 0)
+
+
+def test_email_url_is_translated_to_django_settings():
+    smtp = email_settings_from_url("smtp://desk%40example.org:p%40ss@mail.example.org:587?tls=1")
+    assert smtp["EMAIL_HOST"] == "mail.example.org" and smtp["EMAIL_PORT"] == 587
+    assert smtp["EMAIL_HOST_USER"] == "desk@example.org" and smtp["EMAIL_HOST_PASSWORD"] == "p@ss"
+    assert smtp["EMAIL_USE_TLS"] is True and smtp["EMAIL_USE_SSL"] is False
+    assert email_settings_from_url("console:")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    with pytest.raises(ImproperlyConfigured, match="not supported"):
+        email_settings_from_url("carrier-pigeon://coop")

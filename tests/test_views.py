@@ -1,0 +1,65 @@
+import pytest
+from django.urls import reverse
+
+from factcheck.models import Claim
+
+S = Claim.Status
+
+
+def test_healthz_answers_without_login(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize("url", ["/", "/claims/1/"])
+def test_pages_require_login(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_login_page_and_wrong_password_message(client, editor_user):
+    assert client.get("/accounts/login/").status_code == 200
+    response = client.post("/accounts/login/", {"username": "editor1", "password": "wrong"})
+    assert response.status_code == 200
+    assert b"Please enter a correct username and password" in response.content
+    response = client.post("/accounts/login/", {"username": "editor1", "password": "pass-for-tests"})
+    assert response.status_code == 302 and response.url == "/"
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_editor_desk_query_count_is_fixed(client, editor_user, make_claim, rows, django_assert_num_queries):
+    for _ in range(rows):
+        make_claim(S.SUGGESTED)
+        make_claim(S.SUBMITTED)
+    client.force_login(editor_user)
+    # session, user, 2 x perms; per queue (4): count, page, prefetch assignments (+reviewers)
+    with django_assert_num_queries(4 + 4 * 2 + 2):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert response.content.count(b"/claims/") == 2 * min(rows, 10)
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_reviewer_desk_query_count_is_fixed(client, assigned_reviewer, make_claim, rows, django_assert_num_queries):
+    for _ in range(rows):
+        make_claim(S.ASSIGNED)
+    client.force_login(assigned_reviewer)
+    with django_assert_num_queries(4 + 3 * 2 + 1):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert response.content.count(b"/claims/") == min(rows, 10)
+
+
+@pytest.mark.parametrize("who", ["editor_user", "assigned_reviewer", "other_reviewer"])
+def test_claim_page_shows_the_timeline(request, client, make_claim, who):
+    claim = make_claim(S.PUBLISHED)
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("factcheck:claim", args=[claim.pk]))
+    assert response.status_code == 200
+    assert b"Unverifiable" in response.content and b"approve" in response.content
+
+
+def test_unknown_claim_is_404(client, editor_user):
+    client.force_login(editor_user)
+    assert client.get("/claims/999999/").status_code == 404
