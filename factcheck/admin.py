@@ -10,7 +10,19 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from factcheck import roles, workflow
-from factcheck.models import Article, Assignment, Claim, Comment, Event, Evidence, Media, Rating, Verdict
+from factcheck.models import (
+    Article,
+    Assignment,
+    Claim,
+    Comment,
+    Event,
+    Evidence,
+    Feed,
+    ImportRecord,
+    Media,
+    Rating,
+    Verdict,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -57,10 +69,21 @@ class ArticleAdmin(admin.ModelAdmin):
     def claim_count(self, article):
         return article._claims
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.imported_by = request.user
-        super().save_model(request, obj, form, change)
+    def has_add_permission(self, request):
+        # Articles enter through the import pipeline (deduplication, detection).
+        return False
+
+    def get_urls(self):
+        from django.urls import path
+
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="factcheck_article_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        from factcheck.views import import_page
+
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Import articles"}
+        return import_page(request, template="admin/factcheck/article/import.html", extra_context=context)
 
 
 class EventInline(ReadOnlyInline):
@@ -314,4 +337,40 @@ class EventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "url", "outlet", "active", "last_polled_at", "last_error"]
+    list_filter = ["active"]
+    search_fields = ["title", "url", "outlet"]
+    readonly_fields = ["last_polled_at", "last_error", "added_by", "created_at"]
+    actions = ["poll_now"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Poll selected feeds now")
+    def poll_now(self, request, queryset):
+        from factcheck import tasks
+
+        for feed in queryset:
+            tasks.poll_feed_task.enqueue(feed.pk)
+        messages.success(request, f"Polling {queryset.count()} feed(s); see Import records for what came in.")
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "source", "label", "outcome", "suggestions", "requested_by"]
+    list_filter = ["outcome", "source"]
+    list_select_related = ["requested_by"]
+    search_fields = ["label", "message"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -10,8 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from factcheck import roles, workflow
-from factcheck.models import Article, Claim, Media, content_hash
+from factcheck import roles
+from factcheck.importing import CREATED, MediaData, import_article
+from factcheck.importing.files import from_plain_text
+from factcheck.models import Article
 
 ARTICLE_PATH = Path(__file__).resolve().parent / "demo" / "panjshir-article.txt"
 ARTICLE_URL = "https://edition.cnn.com/2021/09/06/asia/panjshir-valley-taliban-nrf-afghanistan-intl/index.html"
@@ -24,38 +26,13 @@ USERS = [
     ("cms", roles.CMS, False),
 ]
 
-# Flagged by hand until the import pipeline's detection suggests them.
-HAND_FLAGGED = [
-    {
-        "kind": Claim.Kind.IMAGE,
-        "text": "Photos and videos shared widely on social media showed the white flag of the Taliban hoisted "
-        "between buildings in what appeared to be the Panjshir governor’s office in the provincial capital "
-        "of Bazarak.",
-        "reason": "CNN cannot independently verify the image.",
-        "priority": Claim.Priority.HIGH,
-        "media_caption": "The white flag of the Taliban at what appeared to be the governor’s office in Bazarak",
-    },
-    {
-        "kind": Claim.Kind.QUOTE,
-        "text": "The last nest of the enemy, Panjshir province, was completely conquered,",
-        "attribution": "Zabihullah Mujahid, Taliban spokesman",
-        "reason": "The Taliban's claim of victory, denied by the NRF.",
-        "priority": Claim.Priority.HIGH,
-    },
-    {
-        "kind": Claim.Kind.QUOTE,
-        "text": "The resistance is still all over the valley.",
-        "attribution": "Ali Nazary, NRF spokesman",
-        "reason": "The NRF's denial of the Taliban's claim.",
-    },
-    {
-        "kind": Claim.Kind.STATISTIC,
-        "text": "reportedly numbers in the thousands",
-        "attribution": "",
-        "reason": "Unsourced figure (“reportedly”).",
-        "priority": Claim.Priority.LOW,
-    },
-]
+# The article mentions photos shared on social media; the demo carries one
+# media item for them so the suggested image claim has something to point at.
+PHOTO = MediaData(
+    kind="image",
+    caption="The white flag of the Taliban hoisted at what appeared to be the Panjshir governor’s office in Bazarak",
+    credit="Social media",
+)
 
 
 @dataclass
@@ -64,7 +41,7 @@ class DemoReport:
     created_users: list[str] = field(default_factory=list)
     article: Article | None = None
     article_created: bool = False
-    claims_flagged: int = 0
+    claims_suggested: int = 0
 
 
 def ensure_users(password: str | None, report: DemoReport) -> None:
@@ -84,34 +61,16 @@ def ensure_users(password: str | None, report: DemoReport) -> None:
 
 
 def ensure_article(report: DemoReport) -> None:
-    text = ARTICLE_PATH.read_text(encoding="utf-8")
-    title, _, body = text.partition("\n")
-    body = body.strip()
-    existing = Article.objects.filter(content_hash=content_hash(body)).first()
-    if existing is not None:
-        report.article = existing
-        return
+    """Import the Panjshir article through the real pipeline (detection included)."""
+    data = from_plain_text(ARTICLE_PATH.read_text(encoding="utf-8"))
+    data.url, data.outlet, data.byline, data.language = ARTICLE_URL, "CNN", "CNN", "en"
+    data.media = [PHOTO]
     editor = get_user_model().objects.get(username="editor")
-    article = Article.objects.create(
-        title=title.strip(),
-        url=ARTICLE_URL,
-        outlet="CNN",
-        byline="CNN",
-        language="en",
-        body=body,
-        source=Article.Source.DEMO,
-        imported_by=editor,
-    )
-    for spec in HAND_FLAGGED:
-        spec = dict(spec)
-        caption = spec.pop("media_caption", None)
-        if caption:
-            spec["media"] = Media.objects.create(
-                article=article, kind=Media.Kind.IMAGE, caption=caption, credit="Social media"
-            )
-        workflow.claim_flag(article=article, actor=editor, **spec)
-        report.claims_flagged += 1
-    report.article, report.article_created = article, True
+    result = import_article(data, source=Article.Source.DEMO, user=editor, label="Panjshir demo article")
+    if result.article is None:
+        raise RuntimeError(f"The demo article could not be imported: {result.message}")
+    report.article, report.article_created = result.article, result.outcome == CREATED
+    report.claims_suggested = result.suggestions
 
 
 def load_demo(password: str | None = None) -> DemoReport:

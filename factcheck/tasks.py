@@ -3,9 +3,19 @@
 
 from django_tasks import task
 
-from factcheck import notifications
+from factcheck import importing, notifications
 
 
 @task()
 def notify_event(event_id: int) -> int:
     return notifications.send_for_event(event_id)
+
+
+@task()
+def import_url_task(record_id: int) -> str:
+    return importing.run_url_import(record_id)
+
+
+@task()
+def poll_feed_task(feed_id: int) -> dict:
+    return importing.poll_and_record(feed_id)

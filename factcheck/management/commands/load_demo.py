@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if untouched:
             self.stdout.write(f"  unchanged: {', '.join(untouched)} (set DEMO_PASSWORD to reset their passwords)")
         if report.article_created:
-            self.stdout.write(f"  imported “{report.article.title}” with {report.claims_flagged} flagged claims")
+            self.stdout.write(f"  imported “{report.article.title}” with {report.claims_suggested} suggested claims")
         else:
             self.stdout.write(f"  already there: “{report.article.title}”")
         self.stdout.write(self.style.SUCCESS("Demo loaded. Log in at /accounts/login/."))

@@ -1,0 +1,71 @@
+"""ImportRecord bookkeeping: what happened to each source an editor imported,
+including the ones that run in the background."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from factcheck.importing.pipeline import ImportResult
+from factcheck.importing.sources import import_url
+from factcheck.models import Article, ImportRecord
+
+Outcome = ImportRecord.Outcome
+
+
+def record(result: ImportResult, *, source: str, user=None) -> ImportRecord:
+    return ImportRecord.objects.create(
+        source=source,
+        label=result.label[:1000],
+        outcome=result.outcome,
+        message=result.message,
+        article=result.article,
+        suggestions=result.suggestions,
+        requested_by=user if getattr(user, "is_authenticated", False) else None,
+        finished_at=timezone.now(),
+    )
+
+
+def queue_url_import(url: str, *, user=None) -> ImportRecord:
+    """Record the URL and fetch it in the background (at once with the
+    immediate task backend)."""
+    from factcheck import tasks
+
+    entry = ImportRecord.objects.create(
+        source=Article.Source.URL,
+        label=url.strip()[:1000],
+        requested_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    transaction.on_commit(lambda: tasks.import_url_task.enqueue(entry.pk))
+    return entry
+
+
+def run_url_import(record_id: int) -> str:
+    entry = ImportRecord.objects.select_related("requested_by").filter(pk=record_id).first()
+    if entry is None or entry.outcome != Outcome.QUEUED:
+        return "skipped"
+    result = import_url(entry.label, user=entry.requested_by)
+    ImportRecord.objects.filter(pk=entry.pk, outcome=Outcome.QUEUED).update(
+        outcome=result.outcome,
+        message=result.message,
+        article=result.article,
+        suggestions=result.suggestions,
+        finished_at=timezone.now(),
+    )
+    return result.outcome
+
+
+def poll_and_record(feed_id: int) -> dict[str, int]:
+    """Poll one feed; record what was imported or failed (not the entries
+    skipped as already imported)."""
+    from factcheck.importing.feeds import poll_feed
+    from factcheck.importing.pipeline import DUPLICATE
+    from factcheck.models import Feed
+
+    feed = Feed.objects.select_related("added_by").filter(pk=feed_id, active=True).first()
+    if feed is None:
+        return {}
+    counts: dict[str, int] = {}
+    for result in poll_feed(feed):
+        counts[result.outcome] = counts.get(result.outcome, 0) + 1
+        if result.outcome != DUPLICATE or result.article is not None:
+            record(result, source=Article.Source.FEED, user=feed.added_by)
+    return counts

@@ -1,0 +1,75 @@
+"""The sources an article can come from, each turned into ArticleData and
+handed to the pipeline."""
+
+from factcheck.importing.data import ArticleData, ImportFailed, normalize_text, parse_published
+from factcheck.importing.fetch import FetchError, fetch_url
+from factcheck.importing.files import decode_text, from_mapping, from_plain_text, parse_file
+from factcheck.importing.html import extract_html, paragraphs_to_html
+from factcheck.importing.pipeline import ImportResult, import_article
+from factcheck.models import Article
+
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+
+
+def import_text(
+    *, title: str, body: str, user=None, url: str = "", outlet: str = "", byline: str = "", published_at=None
+) -> ImportResult:
+    """Pasted text. Without a title, the first line of the text is the title."""
+    label = title or url or "pasted text"
+    try:
+        data = from_plain_text(body, title=normalize_text(title))
+        data.url, data.outlet, data.byline = url.strip(), outlet.strip(), byline.strip()
+        data.published_at = parse_published(published_at)
+        data.body_html = paragraphs_to_html(data.body)
+    except ImportFailed as error:
+        return ImportResult.failed(label, error.message)
+    return import_article(data, source=Article.Source.PASTE, user=user, label=label)
+
+
+def import_file(name: str, raw: bytes, *, user=None, source: str = Article.Source.UPLOAD) -> list[ImportResult]:
+    """An uploaded or local file; a .json/.jsonl file may hold many articles."""
+    try:
+        parsed = parse_file(name, raw)
+    except ImportFailed as error:
+        return [ImportResult.failed(name, error.message)]
+    results = []
+    for item, where in parsed:
+        if isinstance(item, ImportFailed):
+            results.append(ImportResult.failed(where, item.message))
+        else:
+            results.append(import_article(item, source=source, user=user, label=where))
+    return results
+
+
+def article_from_url(url: str) -> ArticleData:
+    fetched = fetch_url(url)
+    if fetched.content_type in HTML_TYPES or fetched.content_type == "":
+        data = extract_html(fetched.content.decode(fetched.charset or "utf-8", errors="replace"), url=fetched.url)
+    elif fetched.content_type == "text/plain":
+        data = from_plain_text(decode_text(fetched.content, fetched.url))
+    else:
+        raise ImportFailed(f"{fetched.url} is {fetched.content_type}, not a web page.")
+    # The address the editor gave (after redirects) identifies the article,
+    # unless the page names its own canonical URL.
+    data.url = data.url or fetched.url
+    return data
+
+
+def import_url(url: str, *, user=None, source: str = Article.Source.URL) -> ImportResult:
+    """Fetch a web page safely and import the article in it."""
+    url = (url or "").strip()
+    try:
+        data = article_from_url(url)
+    except (FetchError, ImportFailed) as error:
+        return ImportResult.failed(url or "URL", error.message)
+    return import_article(data, source=source, user=user, label=url)
+
+
+def import_payload(payload: dict, *, user=None) -> ImportResult:
+    """An article the CMS pushes (the API's POST body)."""
+    label = str(payload.get("title") or payload.get("url") or "article") if isinstance(payload, dict) else "article"
+    try:
+        data = from_mapping(payload, "article")
+    except ImportFailed as error:
+        return ImportResult.failed(label, error.message)
+    return import_article(data, source=Article.Source.API, user=user, label=label)

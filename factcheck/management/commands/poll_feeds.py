@@ -1,0 +1,41 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from factcheck import tasks
+from factcheck.models import Feed
+
+
+class Command(BaseCommand):
+    help = (
+        "Import new entries of every active feed. With --every SECONDS it keeps polling "
+        "(run it like a worker); with TASKS_BACKEND=database each feed is polled by the task worker."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=int, default=0, metavar="SECONDS", help="poll again after this pause")
+
+    def poll_once(self) -> None:
+        feeds = list(Feed.objects.filter(active=True))
+        if not feeds:
+            self.stdout.write("No active feeds; add one on the import page or in the admin.")
+        for feed in feeds:
+            result = tasks.poll_feed_task.enqueue(feed.pk)
+            outcome = result.return_value if result.is_finished and result.status == "SUCCESSFUL" else None
+            if outcome is None:
+                self.stdout.write(f"{feed}: queued")
+            else:
+                summary = ", ".join(f"{n} {k}" for k, n in sorted(outcome.items())) or "no entries"
+                self.stdout.write(f"{feed}: {summary}")
+                feed.refresh_from_db()
+                if feed.last_error:
+                    self.stderr.write(f"{feed}: {feed.last_error}")
+
+    def handle(self, *args, **options):
+        every = options["every"]
+        if every < 0:
+            raise CommandError("--every must be a positive number of seconds.")
+        self.poll_once()
+        while every:
+            time.sleep(every)
+            self.poll_once()
