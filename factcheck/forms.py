@@ -54,7 +54,10 @@ class MultipleFileField(forms.FileField):
 class UploadForm(_CrispyForm):
     form_name = "upload"
     submit_label = "Upload"
-    files = MultipleFileField(help_text=".txt, .md, .html (a saved page), .json or .jsonl; 5 MB each at most.")
+    files = MultipleFileField(
+        allow_empty_file=True,  # the pipeline says "empty" for that file, and imports the others
+        help_text=".txt, .md, .html (a saved page), .json or .jsonl; 5 MB each at most.",
+    )
 
     def clean_files(self):
         files = self.cleaned_data["files"]

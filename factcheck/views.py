@@ -41,6 +41,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@login_required
 def import_page(request, *, template: str = "factcheck/import.html", extra_context=None):
     """Paste, upload, fetch or subscribe; then show what happened to each source."""
     if not roles.can_triage(request.user):

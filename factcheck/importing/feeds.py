@@ -30,10 +30,15 @@ def _entry_published(entry):
     )
 
 
+def _link(entry) -> str:
+    link = (entry.get("link") or "").strip()
+    return link if link.lower().startswith(("http://", "https://")) else ""  # not an id like "urn:1"
+
+
 def _from_entry(entry, feed: Feed) -> ArticleData:
     """The full article behind an entry's link; the entry's own content when
     the page cannot be fetched or read."""
-    link = entry.get("link", "")
+    link = _link(entry)
     try:
         data = article_from_url(link)
     except (FetchError, ImportFailed):
@@ -63,7 +68,7 @@ def poll_feed(feed: Feed, *, user=None) -> list[ImportResult]:
         feed.title = parsed.feed.get("title")[:300]
         Feed.objects.filter(pk=feed.pk).update(title=feed.title)
     for entry in parsed.entries:
-        link = entry.get("link", "")
+        link = _link(entry)
         label = entry.get("title") or link or "entry"
         if link and Article.objects.filter(url=canonical_url(link)).exists():
             results.append(ImportResult(DUPLICATE, label, "Already imported."))

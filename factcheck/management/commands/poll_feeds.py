@@ -15,27 +15,32 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, default=0, metavar="SECONDS", help="poll again after this pause")
 
-    def poll_once(self) -> None:
+    def poll_once(self) -> int:
         feeds = list(Feed.objects.filter(active=True))
         if not feeds:
             self.stdout.write("No active feeds; add one on the import page or in the admin.")
+        failed = 0
         for feed in feeds:
             result = tasks.poll_feed_task.enqueue(feed.pk)
             outcome = result.return_value if result.is_finished and result.status == "SUCCESSFUL" else None
             if outcome is None:
                 self.stdout.write(f"{feed}: queued")
             else:
+                feed.refresh_from_db()
                 summary = ", ".join(f"{n} {k}" for k, n in sorted(outcome.items())) or "no entries"
                 self.stdout.write(f"{feed}: {summary}")
-                feed.refresh_from_db()
                 if feed.last_error:
+                    failed += 1
                     self.stderr.write(f"{feed}: {feed.last_error}")
+        return failed
 
     def handle(self, *args, **options):
         every = options["every"]
         if every < 0:
             raise CommandError("--every must be a positive number of seconds.")
-        self.poll_once()
+        failed = self.poll_once()
+        if failed and not every:
+            raise CommandError(f"{failed} feed(s) could not be read.")
         while every:
             time.sleep(every)
             self.poll_once()
