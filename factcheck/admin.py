@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -44,7 +45,7 @@ class ClaimInline(ReadOnlyInline):
 
     @admin.display(description="claim")
     def claim_link(self, claim):
-        return format_html('<a href="{}">{}</a>', claim.get_absolute_url(), claim)
+        return format_html('<a href="{}">{}</a>', reverse("admin:factcheck_claim_change", args=[claim.pk]), claim)
 
 
 class MediaInline(admin.TabularInline):

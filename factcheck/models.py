@@ -65,6 +65,9 @@ class Article(models.Model):
         self.content_hash = content_hash(self.body)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("factcheck:article", args=[self.pk])
+
 
 class Media(models.Model):
     class Kind(models.TextChoices):
@@ -182,7 +185,7 @@ class Claim(models.Model):
         return f"#{self.pk} {text}"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:factcheck_claim_change", args=[self.pk])
+        return reverse("factcheck:claim", args=[self.pk])
 
 
 class Assignment(models.Model):

@@ -1,12 +1,14 @@
 """Reads: the querysets behind the desk's queues and pages, each built once
-with the joins its page needs."""
+with the joins its page needs, so a page's query count does not grow with
+its rows."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from factcheck.models import Assignment, Claim, Event, Verdict
+from factcheck.models import Article, Assignment, Claim, Comment, Event, Verdict
 
 S = Claim.Status
+OPEN_STATUSES = [S.SUGGESTED, S.FLAGGED, S.ASSIGNED, S.SUBMITTED]
 
 
 def claims_for_lists() -> QuerySet[Claim]:
@@ -16,28 +18,45 @@ def claims_for_lists() -> QuerySet[Claim]:
     )
 
 
+def _overdue_ids():
+    return Assignment.objects.filter(done_at__isnull=True, due_at__lt=timezone.now()).values("claim_id")
+
+
 def editor_queues() -> dict[str, QuerySet[Claim]]:
+    first_due = Assignment.objects.filter(claim=OuterRef("pk"), done_at__isnull=True).order_by("due_at")
     return {
-        "suggested": claims_for_lists().filter(status=S.SUGGESTED),
-        "flagged": claims_for_lists().filter(status=S.FLAGGED),
-        "submitted": claims_for_lists().filter(status=S.SUBMITTED),
-        "overdue": overdue_claims(),
+        "suggested": claims_for_lists().filter(status=S.SUGGESTED).order_by("-created_at", "-id"),
+        "flagged": claims_for_lists().filter(status=S.FLAGGED).order_by("-priority", "created_at", "id"),
+        "submitted": claims_for_lists().filter(status=S.SUBMITTED).order_by("updated_at", "id"),
+        "overdue": claims_for_lists()
+        .filter(status=S.ASSIGNED, pk__in=_overdue_ids())
+        .annotate(first_due=Subquery(first_due.values("due_at")[:1]))
+        .order_by("first_due", "id"),
     }
 
 
 def reviewer_queues(user) -> dict[str, QuerySet[Claim]]:
-    mine = claims_for_lists().filter(assignments__reviewer=user, assignments__done_at__isnull=True)
-    returned_ids = Event.objects.filter(action="return", to_status=S.ASSIGNED).values("claim_id")
+    mine = Assignment.objects.filter(reviewer=user, done_at__isnull=True)
+    my_due = mine.filter(claim=OuterRef("pk")).values("due_at")[:1]
+    assigned = claims_for_lists().filter(status=S.ASSIGNED, pk__in=mine.values("claim_id"))
+    returned = Event.objects.filter(action="return", to_status=S.ASSIGNED).values("claim_id")
+    written = Verdict.objects.filter(author=user).values("claim_id")
     return {
-        "assigned": mine.filter(status=S.ASSIGNED).order_by("assignments__due_at", "id"),
-        "returned": mine.filter(status=S.ASSIGNED, pk__in=returned_ids),
-        "published": claims_for_lists().filter(status=S.PUBLISHED, verdicts__author=user).distinct(),
+        "assigned": assigned.annotate(my_due=Subquery(my_due)).order_by("my_due", "id"),
+        "returned": assigned.filter(pk__in=returned).order_by("-updated_at", "-id"),
+        "published": claims_for_lists().filter(status=S.PUBLISHED, pk__in=written).order_by("-updated_at", "-id"),
     }
 
 
-def overdue_claims() -> QuerySet[Claim]:
-    overdue = Assignment.objects.filter(done_at__isnull=True, due_at__lt=timezone.now()).values("claim_id")
-    return claims_for_lists().filter(status=S.ASSIGNED, pk__in=overdue)
+def articles_for_list() -> QuerySet[Article]:
+    return Article.objects.annotate(
+        open_claims=Count("claims", filter=Q(claims__status__in=OPEN_STATUSES)),
+    ).order_by("-created_at", "-id")
+
+
+def article_detail(pk: int) -> Article:
+    claims = Claim.objects.exclude(status=S.DISMISSED).select_related("media").order_by("span_start", "id")
+    return Article.objects.prefetch_related(Prefetch("claims", queryset=claims), "media").get(pk=pk)
 
 
 def claim_detail(pk: int) -> Claim:
@@ -47,7 +66,8 @@ def claim_detail(pk: int) -> Claim:
             Prefetch("verdicts", queryset=Verdict.objects.select_related("rating", "author", "approved_by")),
             Prefetch("events", queryset=Event.objects.select_related("actor")),
             Prefetch("assignments", queryset=Assignment.objects.select_related("reviewer", "assigned_by")),
-            "evidence",
+            Prefetch("comments", queryset=Comment.objects.select_related("author")),
+            "evidence__added_by",
         )
         .get(pk=pk)
     )

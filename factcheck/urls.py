@@ -6,6 +6,11 @@ app_name = "factcheck"
 
 urlpatterns = [
     path("", views.desk, name="desk"),
-    path("claims/<int:pk>/", views.claim, name="claim"),
+    path("articles/", views.article_list, name="articles"),
     path("articles/import/", views.import_page, name="import"),
+    path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("articles/<int:pk>/flag/", views.article_flag, name="article-flag"),
+    path("articles/<int:pk>/flag-media/", views.article_flag_media, name="article-flag-media"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("claims/<int:pk>/<slug:action>/", views.claim_action, name="claim-action"),
 ]

@@ -309,3 +309,46 @@ def verdict_correct(claim: Claim | int, *, actor, rating: Rating, summary: str, 
         data = {"verdict": verdict.pk, "revision": verdict.revision, "rating": rating.slug}
         _record(locked, actor=actor, action="correct", to_status=S.SUBMITTED, note=reason.strip(), data=data)
     return _sync(claim, locked)
+
+
+def _open_assignment_of(claim: Claim, user) -> bool:
+    cached = getattr(claim, "_prefetched_objects_cache", {}).get("assignments")
+    if cached is not None:
+        return any(a.reviewer_id == user.pk and a.done_at is None for a in cached)
+    return Assignment.objects.filter(claim=claim, reviewer=user, done_at__isnull=True).exists()
+
+
+def is_assigned(claim: Claim, user) -> bool:
+    """Does this person hold an open assignment on the claim?"""
+    return bool(user is not None and user.is_authenticated and _open_assignment_of(claim, user))
+
+
+def available_actions(claim: Claim, user) -> set[str]:
+    """What this person may do to this claim now; pages show only these.
+
+    A hint for faces: the transition functions above check again, under lock."""
+    if not roles.can_review(user):
+        return set()
+    editor, approver, assigned = roles.can_triage(user), roles.can_approve(user), is_assigned(claim, user)
+    actions: set[str] = set()
+    if editor:
+        actions |= {
+            S.SUGGESTED: {"accept", "dismiss"},
+            S.FLAGGED: {"assign", "dismiss"},
+            S.ASSIGNED: {"assign", "dismiss", "submit"},
+            S.DISMISSED: {"restore"},
+        }.get(claim.status, set())
+    if claim.status == S.ASSIGNED and assigned:
+        actions.add("submit")
+    if approver and claim.status == S.SUBMITTED:
+        pending = [v for v in claim.verdicts.all() if v.approved_at is None and v.returned_at is None]
+        if pending and max(pending, key=lambda v: v.revision).author_id != user.pk:
+            actions.add("approve")
+        actions.add("return")
+    if approver and claim.status == S.PUBLISHED:
+        actions.add("correct")
+    if editor or assigned:
+        actions.add("comment")
+        if claim.status != S.DISMISSED:
+            actions.add("evidence")
+    return actions

@@ -1,0 +1,28 @@
+from factcheck.forms.claims import (
+    AssignForm,
+    CommentForm,
+    CorrectForm,
+    EvidenceForm,
+    FlagForm,
+    MediaFlagForm,
+    NoteForm,
+    VerdictForm,
+)
+from factcheck.forms.imports import IMPORT_FORMS, FeedForm, PasteForm, UploadForm, UrlForm, run_import
+
+__all__ = [
+    "IMPORT_FORMS",
+    "AssignForm",
+    "CommentForm",
+    "CorrectForm",
+    "EvidenceForm",
+    "FeedForm",
+    "FlagForm",
+    "MediaFlagForm",
+    "NoteForm",
+    "PasteForm",
+    "UploadForm",
+    "UrlForm",
+    "VerdictForm",
+    "run_import",
+]

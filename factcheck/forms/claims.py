@@ -1,0 +1,139 @@
+"""Forms of the article and claim pages. They validate input; the workflow
+decides what may happen."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from factcheck import roles
+from factcheck.models import Claim, Media, Rating
+
+
+class _ActionForm(forms.Form):
+    submit_label = "Save"
+    submit_class = "btn-primary"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", self.submit_label, css_class=self.submit_class))
+
+
+def reviewer_choices():
+    people = get_user_model().objects.filter(is_active=True)
+    wanted = Q(groups__name__in=[roles.REVIEWERS, roles.EDITORS]) | Q(is_superuser=True)
+    return people.filter(wanted).distinct().order_by("username")
+
+
+class FlagForm(_ActionForm):
+    """Flag text in the article: exact offsets from a selection, or (without
+    JavaScript) a paragraph and, optionally, the words within it."""
+
+    submit_label = "Flag for checking"
+    text = forms.CharField(required=False, max_length=5000, label="Words to check",
+                           help_text="Leave empty to flag the whole paragraph.")  # fmt: skip
+    span_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    span_end = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    paragraph = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(choices=[c for c in Claim.Kind.choices if c[0] not in ("image", "video")])
+    attribution = forms.CharField(required=False, max_length=300, help_text="Who made the claim.")
+    reason = forms.CharField(required=False, label="Why check it", widget=forms.Textarea(attrs={"rows": 2}))
+    priority = forms.TypedChoiceField(choices=Claim.Priority.choices, coerce=int, initial=Claim.Priority.NORMAL)
+
+    def __init__(self, *args, paragraphs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.paragraphs = {p.index: p for p in paragraphs}
+        self.fields["paragraph"].choices = [
+            (p.index, p.text[:140] + ("…" if len(p.text) > 140 else "")) for p in paragraphs
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("span_start"), data.get("span_end")
+        if start is not None and end is not None:
+            if not data.get("text"):
+                self.add_error("text", "Select the words to check in the article.")
+            return data
+        if data.get("paragraph") is None:
+            raise forms.ValidationError("Select words in the article, or choose a paragraph.")
+        return data
+
+
+class MediaFlagForm(_ActionForm):
+    submit_label = "Flag this media"
+    media = forms.ModelChoiceField(queryset=Media.objects.none(), widget=forms.HiddenInput)
+    text = forms.CharField(max_length=5000, label="What it is said to show",
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    reason = forms.CharField(required=False, label="Why check it", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, article=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["media"].queryset = Media.objects.filter(article=article)
+
+
+class AssignForm(_ActionForm):
+    submit_label = "Assign"
+    reviewer = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+    due_at = forms.DateTimeField(
+        required=False, label="Due", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    note = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewer_choices()
+
+    def clean_due_at(self):
+        due = self.cleaned_data["due_at"]
+        if due is not None and due <= timezone.now():
+            raise forms.ValidationError("The due date must be in the future.")
+        return due
+
+
+class EvidenceForm(_ActionForm):
+    submit_label = "Add evidence"
+    url = forms.URLField(required=False, max_length=1000, label="Link", assume_scheme="https")
+    description = forms.CharField(required=False, label="What it shows", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("url") and not (data.get("description") or "").strip() and not self.errors:
+            raise forms.ValidationError("Give a link or say what the evidence shows.")
+        return data
+
+
+class CommentForm(_ActionForm):
+    submit_label = "Comment"
+    submit_class = "btn-outline-primary"
+    body = forms.CharField(label="Comment", max_length=10_000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VerdictForm(_ActionForm):
+    submit_label = "Submit for approval"
+    rating = forms.ModelChoiceField(queryset=Rating.objects.all(), empty_label=None)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
+    evidence_url = forms.URLField(required=False, max_length=1000, label="Source link", assume_scheme="https")
+    evidence_description = forms.CharField(required=False, label="What the source shows",
+                                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def evidence(self) -> list[dict]:
+        url, description = self.cleaned_data.get("evidence_url", ""), self.cleaned_data.get("evidence_description", "")
+        return [{"url": url or "", "description": description or ""}] if (url or description) else []
+
+
+class CorrectForm(VerdictForm):
+    submit_label = "Propose correction"
+    reason = forms.CharField(label="Why the verdict changes", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+
+class NoteForm(_ActionForm):
+    note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, label="Confirm", required=False, css="btn-primary", **kwargs):
+        self.submit_label, self.submit_class = label, css
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = required

@@ -1,0 +1,16 @@
+from factcheck.views.articles import article_detail, article_flag, article_flag_media, article_list
+from factcheck.views.claims import claim_action, claim_detail
+from factcheck.views.desk import desk, healthz
+from factcheck.views.imports import import_page
+
+__all__ = [
+    "article_detail",
+    "article_flag",
+    "article_flag_media",
+    "article_list",
+    "claim_action",
+    "claim_detail",
+    "desk",
+    "healthz",
+    "import_page",
+]

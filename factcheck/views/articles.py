@@ -1,0 +1,116 @@
+"""Articles: the list, one article with its claims in place, and flagging."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from factcheck import highlight, roles, selectors, workflow
+from factcheck.filters import ArticleFilter
+from factcheck.forms import FlagForm, MediaFlagForm
+from factcheck.models import Article
+
+PER_PAGE = 25
+
+
+def _require_desk_member(user) -> None:
+    if not roles.can_review(user):
+        raise PermissionDenied("The desk is for editors and reviewers.")
+
+
+@login_required
+def article_list(request):
+    _require_desk_member(request.user)
+    filtered = ArticleFilter(request.GET, queryset=selectors.articles_for_list())
+    page = Paginator(filtered.qs, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "factcheck/article_list.html",
+        {"filter": filtered, "page": page, "query": query.urlencode(), "can_import": roles.can_triage(request.user)},
+    )
+
+
+def _article_or_404(pk: int) -> Article:
+    try:
+        return selectors.article_detail(pk)
+    except Article.DoesNotExist:
+        raise Http404("No such article.") from None
+
+
+def _render_article(request, article, *, flag_form=None, media_form=None, status=200):
+    claims = list(article.claims.all())
+    paragraphs = highlight.paragraphs(article.body, claims)
+    editor = roles.can_triage(request.user)
+    context = {
+        "article": article,
+        "paragraphs": paragraphs,
+        "claims": claims,
+        "media": list(article.media.all()),
+        "editor": editor,
+        "flag_form": flag_form or (FlagForm(paragraphs=paragraphs) if editor else None),
+        "media_form": media_form,
+    }
+    return render(request, "factcheck/article_detail.html", context, status=status)
+
+
+@login_required
+def article_detail(request, pk: int):
+    _require_desk_member(request.user)
+    return _render_article(request, _article_or_404(pk))
+
+
+@login_required
+@require_POST
+def article_flag(request, pk: int):
+    _require_desk_member(request.user)
+    article = _article_or_404(pk)
+    paragraphs = highlight.paragraphs(article.body, [])
+    form = FlagForm(request.POST, paragraphs=paragraphs)
+    if not form.is_valid():
+        return _render_article(request, article, flag_form=form, status=400)
+    data = form.cleaned_data
+    start, end, text = data["span_start"], data["span_end"], data["text"]
+    if start is None or end is None:
+        chosen = form.paragraphs[data["paragraph"]]
+        span = highlight.paragraph_span(article.body, chosen.start, chosen.end, text)
+        if span is None:
+            form.add_error("text", "These words are not in the chosen paragraph; copy them exactly.")
+            return _render_article(request, article, flag_form=form, status=400)
+        start, end = span
+        text = article.body[start:end]
+    try:
+        claim = workflow.claim_flag(
+            article=article, actor=request.user, text=text, kind=data["kind"], span_start=start, span_end=end,
+            attribution=data["attribution"], reason=data["reason"], priority=data["priority"],
+        )  # fmt: skip
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect("factcheck:article", pk=article.pk)
+    messages.success(request, f"Flagged claim #{claim.pk} for checking.")
+    return redirect(f"{article.get_absolute_url()}#claim-{claim.pk}")
+
+
+@login_required
+@require_POST
+def article_flag_media(request, pk: int):
+    _require_desk_member(request.user)
+    article = _article_or_404(pk)
+    form = MediaFlagForm(request.POST, article=article)
+    if not form.is_valid():
+        return _render_article(request, article, media_form=form, status=400)
+    media = form.cleaned_data["media"]
+    try:
+        claim = workflow.claim_flag(
+            article=article, actor=request.user, text=form.cleaned_data["text"], kind=media.kind, media=media,
+            reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect("factcheck:article", pk=article.pk)
+    messages.success(request, f"Flagged the {media.get_kind_display().lower()} as claim #{claim.pk}.")
+    return redirect(f"{article.get_absolute_url()}#claim-{claim.pk}")

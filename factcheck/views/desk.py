@@ -1,0 +1,43 @@
+"""The desk (home page) and the health check."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from factcheck import roles, selectors
+
+PER_PAGE = 10
+TITLES = {
+    "suggested": "Suggested claims to triage",
+    "flagged": "Flagged, waiting for a reviewer",
+    "submitted": "Verdicts waiting for approval",
+    "overdue": "Overdue assignments",
+    "assigned": "My assignments, by due date",
+    "returned": "Returned to me",
+    "published": "Recently published",
+}
+
+
+@login_required
+def desk(request):
+    editor = roles.is_editor(request.user)
+    queues = selectors.editor_queues() if editor else selectors.reviewer_queues(request.user)
+    panels = []
+    for name, queryset in queues.items():
+        page = Paginator(queryset, PER_PAGE).get_page(request.GET.get(f"{name}-page"))
+        panels.append({"name": name, "title": TITLES[name], "page": page, "count": page.paginator.count})
+    return render(request, "factcheck/desk.html", {"panels": panels, "editor": editor})
+
+
+@never_cache
+def healthz(request):
+    """Liveness and database check for load balancers (no login, no redirect)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": exc.__class__.__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
