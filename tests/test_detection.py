@@ -10,13 +10,11 @@ from factcheck.detection import Suggestion, suggest_claims
 from factcheck.models import Claim
 
 FIXTURE = Path(__file__).resolve().parent.parent / "factcheck" / "demo" / "panjshir-article.txt"
-SHARED_FIXTURE = Path("/work/shared/fixtures/panjshir-article.txt")
 KINDS = {choice.value for choice in Claim.Kind}
 
 
 def panjshir_body() -> str:
-    path = SHARED_FIXTURE if SHARED_FIXTURE.exists() else FIXTURE
-    return path.read_text(encoding="utf-8").split("\n", 1)[1].strip()
+    return FIXTURE.read_text(encoding="utf-8").split("\n", 1)[1].strip()
 
 
 @pytest.fixture(scope="module")

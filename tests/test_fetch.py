@@ -14,7 +14,7 @@ import pytest
 
 from factcheck.importing.fetch import Fetched, FetchError, fetch_url
 
-ARTICLE = Path("/work/shared/fixtures/articles/01_bbc_2015_obama_gun_laws.html")
+ARTICLE = Path(__file__).resolve().parent / "fixtures" / "articles" / "01_bbc_2015_obama_gun_laws.html"
 LOCAL = ["127.0.0.1/32"]
 ONLY_WEB = "Refused: only http:// and https:// addresses can be fetched, not "
 

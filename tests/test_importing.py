@@ -13,7 +13,7 @@ from factcheck.models import Article, Claim, Media
 from .local_server import LocalServer
 
 FIXTURES = Path(__file__).resolve().parent.parent / "factcheck" / "demo"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "articles"
+SHARED = Path(__file__).resolve().parent / "fixtures" / "articles"
 PANJSHIR = (FIXTURES / "panjshir-article.txt").read_text(encoding="utf-8")
 STORY = "Officials said 40 people were hurt.\n\nThe mayor denied it, telling reporters “nobody was hurt”."
 
