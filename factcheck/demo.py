@@ -6,11 +6,12 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from factcheck import roles
+from factcheck import defaults, roles
 from factcheck.importing import CREATED, MediaData, import_article
 from factcheck.importing.files import from_plain_text
 from factcheck.models import Article
@@ -45,6 +46,7 @@ class DemoReport:
 
 
 def ensure_users(password: str | None, report: DemoReport) -> None:
+    defaults.install(django_apps)  # the groups and the rating scale, should anyone have removed them
     User = get_user_model()
     for username, group_name, staff in USERS:
         user, created = User.objects.get_or_create(

@@ -1,0 +1,595 @@
+"""The desk's pages and actions, as each kind of person meets them: who sees
+what, who may do what, what a refusal or a bad form looks like, and how many
+queries each page costs."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.utils import timezone
+
+from factcheck import contributions, workflow
+from factcheck.models import Assignment, Claim, Media
+
+from .factories import ArticleFactory
+
+S = Claim.Status
+EDITOR, ASSIGNED, OTHER, OUTSIDER, ANON = ACTORS = [
+    "editor_user",
+    "assigned_reviewer",
+    "other_reviewer",
+    "outsider",
+    "anonymous",
+]
+FLAG_BODY = (
+    "  The valley is free.  \n   \nTaliban said: “Panjshir was conquered.” Nobody agreed.\nFinal 🚩 line with emoji."
+)
+
+
+# --- helpers ---------------------------------------------------------------
+
+
+def login(client, user):
+    if user.is_authenticated:
+        client.force_login(user)
+    return user
+
+
+def messages_of(response):
+    return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+
+
+def form_html(response, form_id):
+    match = re.search(rf'<form[^>]*id="{form_id}".*?</form>', response.content.decode(), re.S)
+    assert match, f"no form #{form_id} on the page"
+    return match.group()
+
+
+def shown_actions(response):
+    return set(re.findall(r'id="action-(\w+)"', response.content.decode()))
+
+
+def state(claim):
+    claim.refresh_from_db()
+    return claim.status, claim.events.count(), claim.evidence.count(), claim.comments.count()
+
+
+def action_data(action, reviewer, rating):
+    return {
+        "assign": {"reviewer": reviewer.pk, "due_at": "", "note": "Please check by noon."},
+        "submit": {"rating": rating.pk, "summary": "Nothing supports it.", "evidence_url": "https://example.org/a"},
+        "return": {"note": "Needs a second source."},
+        "correct": {"rating": rating.pk, "summary": "New footage.", "reason": "A video surfaced."},
+        "evidence": {"url": "https://example.org/photo", "description": "Geolocated photo"},
+        "comment": {"body": "Looks doctored."},
+    }.get(action, {"note": ""})
+
+
+def post_action(client, claim, action, data=None):
+    return client.post(f"/claims/{claim.pk}/{action}/", data or {})
+
+
+def flag(client, article, **data):
+    return client.post(f"/articles/{article.pk}/flag/", {"kind": "statement", "priority": 2, **data})
+
+
+def assert_login_redirect(response):
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.fixture
+def flag_article(db):
+    return ArticleFactory(body=FLAG_BODY)
+
+
+# --- 1. who may open which page --------------------------------------------
+
+PAGES = ["/", "/articles/", "/articles/{article}/", "/claims/{claim}/", "/articles/import/"]
+EXPECTED_STATUS = {
+    EDITOR: [200, 200, 200, 200, 200],
+    ASSIGNED: [200, 200, 200, 200, 403],
+    OTHER: [200, 200, 200, 200, 403],
+    OUTSIDER: [403, 403, 403, 403, 403],
+}
+DESK_LETS_OUTSIDERS_IN = pytest.mark.xfail(
+    strict=True, reason="BUG: factcheck/views/desk.py desk() never checks the desk role; outsiders get 200"
+)
+
+
+@pytest.mark.parametrize(
+    ("actor", "page", "expected"),
+    [
+        pytest.param(actor, page, code, marks=[DESK_LETS_OUTSIDERS_IN] if (actor, page) == (OUTSIDER, "/") else [])
+        for actor, codes in EXPECTED_STATUS.items()
+        for page, code in zip(PAGES, codes, strict=True)
+    ],
+)
+def test_each_page_answers_each_person_as_expected(request, client, make_claim, article, actor, page, expected):
+    claim = make_claim(S.SUBMITTED)
+    login(client, request.getfixturevalue(actor))
+    assert client.get(page.format(article=article.pk, claim=claim.pk)).status_code == expected
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_anonymous_visitors_are_sent_to_log_in(client, make_claim, article, page):
+    claim = make_claim(S.SUGGESTED)
+    assert_login_redirect(client.get(page.format(article=article.pk, claim=claim.pk)))
+
+
+# --- 2. who may take which action ------------------------------------------
+
+ACTION_RULES = {  # action: (from status, to status, who may)
+    "accept": (S.SUGGESTED, S.FLAGGED, {EDITOR}),
+    "dismiss": (S.FLAGGED, S.DISMISSED, {EDITOR}),
+    "restore": (S.DISMISSED, S.SUGGESTED, {EDITOR}),
+    "assign": (S.FLAGGED, S.ASSIGNED, {EDITOR}),
+    "submit": (S.ASSIGNED, S.SUBMITTED, {EDITOR, ASSIGNED}),
+    "approve": (S.SUBMITTED, S.PUBLISHED, {EDITOR}),
+    "return": (S.SUBMITTED, S.ASSIGNED, {EDITOR}),
+    "correct": (S.PUBLISHED, S.SUBMITTED, {EDITOR}),
+    "evidence": (S.ASSIGNED, S.ASSIGNED, {EDITOR, ASSIGNED}),
+    "comment": (S.ASSIGNED, S.ASSIGNED, {EDITOR, ASSIGNED}),
+}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("action", ACTION_RULES)
+def test_an_action_is_done_by_those_allowed_and_refused_to_everyone_else(
+    request, client, make_claim, assigned_reviewer, rating, action, actor
+):
+    start, end, allowed = ACTION_RULES[action]
+    claim = make_claim(start)
+    login(client, request.getfixturevalue(actor))
+    before = state(claim)
+    response = post_action(client, claim, action, action_data(action, assigned_reviewer, rating))
+    after = state(claim)
+    if actor == ANON:
+        assert_login_redirect(response)
+        assert after == before
+    elif actor == OUTSIDER:
+        assert response.status_code == 403 and after == before
+    elif actor in allowed:
+        assert response.status_code == 302 and response.url == f"/claims/{claim.pk}/"
+        assert [level for level, _ in messages_of(response)] == ["success"]
+        assert after[0] == end
+        # (events, evidence, comments) added; the verdict form's source link becomes evidence
+        added = {"evidence": (0, 1, 0), "comment": (0, 0, 1), "submit": (1, 1, 0)}.get(action, (1, 0, 0))
+        assert tuple(a - b for a, b in zip(after[1:], before[1:], strict=True)) == added
+    else:
+        assert response.status_code == 302 and response.url == f"/claims/{claim.pk}/"
+        [(level, text)] = messages_of(response)
+        assert level == "error" and len(text) > 10
+        assert after == before
+
+
+def test_the_author_of_a_verdict_cannot_approve_it(client, make_claim, editor_user, second_editor, rating):
+    claim = make_claim(S.ASSIGNED)
+    workflow.verdict_submit(claim, actor=editor_user, rating=rating, summary="I checked it myself.")
+    client.force_login(editor_user)
+    page = client.get(f"/claims/{claim.pk}/")
+    assert "approve" not in shown_actions(page) and "return" in shown_actions(page)
+    response = post_action(client, claim, "approve")
+    assert messages_of(response) == [("error", "You wrote this verdict; another editor must approve it.")]
+    assert state(claim)[0] == S.SUBMITTED
+    client.force_login(second_editor)
+    assert "approve" in shown_actions(client.get(f"/claims/{claim.pk}/"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: factcheck/views/claims.py claim_action validates the form before the right to act, "
+    "so a forged, invalid POST re-renders that action's form (400) instead of being refused",
+)
+def test_a_forged_invalid_post_is_refused_without_showing_the_form(client, make_claim, other_reviewer):
+    claim = make_claim(S.SUBMITTED)
+    client.force_login(other_reviewer)
+    response = post_action(client, claim, "return", {"note": ""})
+    assert response.status_code == 302 and messages_of(response)[0][0] == "error"
+
+
+# --- 3. only the actions a person may take are shown ------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "actor", "expected"),
+    [
+        (S.SUGGESTED, EDITOR, {"accept", "dismiss", "evidence", "comment"}),
+        (S.SUGGESTED, ASSIGNED, set()),
+        (S.FLAGGED, EDITOR, {"assign", "dismiss", "evidence", "comment"}),
+        (S.ASSIGNED, EDITOR, {"assign", "dismiss", "submit", "evidence", "comment"}),
+        (S.ASSIGNED, ASSIGNED, {"submit", "evidence", "comment"}),
+        (S.ASSIGNED, OTHER, set()),
+        (S.SUBMITTED, EDITOR, {"approve", "return", "evidence", "comment"}),
+        (S.SUBMITTED, ASSIGNED, {"evidence", "comment"}),
+        (S.SUBMITTED, OTHER, set()),
+        (S.PUBLISHED, EDITOR, {"correct", "evidence", "comment"}),
+        (S.PUBLISHED, ASSIGNED, set()),
+        (S.DISMISSED, EDITOR, {"restore", "comment"}),
+    ],
+)
+def test_the_claim_page_shows_only_the_actions_the_person_may_take(
+    request, client, make_claim, status, actor, expected
+):
+    claim = make_claim(status)
+    login(client, request.getfixturevalue(actor))
+    response = client.get(f"/claims/{claim.pk}/")
+    assert shown_actions(response) == expected
+    assert (b'id="no-actions"' in response.content) == (not expected)
+
+
+# --- 4. flagging -----------------------------------------------------------
+
+
+def test_an_editor_flags_the_exact_span_of_a_selection(client, editor_user, flag_article):
+    client.force_login(editor_user)
+    start = FLAG_BODY.index("Panjshir was")
+    end = start + len("Panjshir was conquered.")
+    response = flag(client, flag_article, text="Panjshir was conquered.", span_start=start, span_end=end)
+    claim = Claim.objects.get()
+    assert response.url == f"/articles/{flag_article.pk}/#claim-{claim.pk}"
+    assert (claim.text, claim.span_start, claim.status) == (FLAG_BODY[start:end], start, S.FLAGGED)
+    page = client.get(f"/articles/{flag_article.pk}/")
+    assert f'<mark class="claim claim-flagged" data-offset="{start}"' in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "words", "expected"),
+    [
+        (0, "", "The valley is free."),  # whole paragraph, surrounding spaces trimmed
+        (2, "", "Taliban said: “Panjshir was conquered.” Nobody agreed."),
+        (2, "Nobody agreed", "Nobody agreed"),
+        (3, "line with emoji", "line with emoji"),  # after an astral character
+    ],
+)
+def test_an_editor_flags_by_paragraph_without_javascript(client, editor_user, flag_article, paragraph, words, expected):
+    client.force_login(editor_user)
+    assert flag(client, flag_article, paragraph=paragraph, text=words).status_code == 302
+    claim = Claim.objects.get()
+    assert claim.text == expected == FLAG_BODY[claim.span_start : claim.span_end]
+
+
+def test_words_outside_the_chosen_paragraph_are_an_error_next_to_the_field(client, editor_user, flag_article):
+    client.force_login(editor_user)
+    response = flag(client, flag_article, paragraph=0, text="Nobody agreed")
+    assert response.status_code == 400
+    assert 'id="error_1_id_text"' in form_html(response, "flag-form")
+    assert "not in the chosen paragraph" in form_html(response, "flag-form")
+    assert not Claim.objects.exists()
+
+
+def test_a_span_that_does_not_match_its_text_is_refused(client, editor_user, flag_article):
+    client.force_login(editor_user)
+    response = flag(client, flag_article, text="Nobody agreed", span_start=0, span_end=13)
+    assert response.url == f"/articles/{flag_article.pk}/"
+    assert messages_of(response) == [("error", "The text does not match the article at the given span.")]
+    assert not Claim.objects.exists()
+
+
+def test_flagging_needs_a_span_or_a_paragraph(client, editor_user, flag_article):
+    client.force_login(editor_user)
+    response = flag(client, flag_article, text="Nobody agreed")
+    assert response.status_code == 400
+    assert "Select words in the article, or choose a paragraph." in form_html(response, "flag-form")
+    assert not Claim.objects.exists()
+
+
+def test_an_editor_flags_a_photo(client, editor_user, article):
+    photo = Media.objects.create(article=article, caption="Taliban flag over the governor's office")
+    client.force_login(editor_user)
+    response = client.post(f"/articles/{article.pk}/flag-media/", {"media": photo.pk, "text": "Shows Panjshir"})
+    claim = Claim.objects.get()
+    assert response.url == f"/articles/{article.pk}/#claim-{claim.pk}"
+    assert (claim.kind, claim.media, claim.status, claim.span_start) == ("image", photo, S.FLAGGED, None)
+
+
+@pytest.mark.parametrize("media", [False, True])
+def test_reviewers_cannot_flag(client, assigned_reviewer, article, media):
+    client.force_login(assigned_reviewer)
+    if media:
+        photo = Media.objects.create(article=article, caption="A flag")
+        response = client.post(f"/articles/{article.pk}/flag-media/", {"media": photo.pk, "text": "A flag"})
+    else:
+        response = flag(client, article, paragraph=0)
+    assert response.status_code == 302 and messages_of(response) == [("error", "Only editors can flag claims.")]
+    assert not Claim.objects.exists()
+
+
+# --- 5. one-click triage from the article page ------------------------------
+
+
+def test_accepting_from_the_article_page_goes_back_to_the_article(client, editor_user, make_claim, article):
+    claim = make_claim(S.SUGGESTED)
+    client.force_login(editor_user)
+    back = f"/articles/{article.pk}/#claim-{claim.pk}"
+    assert f'name="next" value="{back}"' in client.get(f"/articles/{article.pk}/").content.decode()
+    response = post_action(client, claim, "accept", {"next": back})
+    assert response.url == back and state(claim)[0] == S.FLAGGED
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_a_next_to_another_host_is_ignored(client, editor_user, make_claim, target):
+    claim = make_claim(S.SUGGESTED)
+    client.force_login(editor_user)
+    response = post_action(client, claim, "dismiss", {"next": target})
+    assert response.url == f"/claims/{claim.pk}/" and state(claim)[0] == S.DISMISSED
+
+
+# --- 6. someone else acted first ---------------------------------------------
+
+
+def test_a_second_approval_says_the_claim_is_published_now(client, make_claim, editor_user, second_editor):
+    claim = make_claim(S.SUBMITTED)
+    client.force_login(editor_user)
+    assert post_action(client, claim, "approve", {}).status_code == 302
+    client.get(f"/claims/{claim.pk}/")  # reads the success message
+    client.force_login(second_editor)
+    response = post_action(client, claim, "approve")
+    assert messages_of(response) == [("error", "Cannot approve this verdict: the claim is published now.")]
+    page = client.get(response.url).content.decode()
+    assert "the claim is published now" in page
+    assert re.search(r'id="claim-status">\s*<span class="badge claim-status claim-published">Published<', page)
+    assert claim.events.filter(action="approve").count() == 1
+
+
+# --- 7. validation errors next to the fields --------------------------------
+
+PAST = "2000-01-01T10:00"
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "data", "error"),
+    [
+        (S.SUBMITTED, "return", {"note": ""}, "This field is required"),
+        (S.FLAGGED, "assign", {"reviewer": "{reviewer}", "due_at": PAST}, "The due date must be in the future."),
+        (S.ASSIGNED, "submit", {"rating": "{rating}", "summary": ""}, "This field is required"),
+        (S.ASSIGNED, "evidence", {"url": "", "description": " "}, "Give a link or say what the evidence shows."),
+        (S.ASSIGNED, "evidence", {"url": "javascript:alert(1)"}, "Enter a valid URL."),
+    ],
+)
+def test_an_invalid_form_shows_its_errors_next_to_the_fields(
+    client, editor_user, assigned_reviewer, rating, make_claim, status, action, data, error
+):
+    claim = make_claim(status)
+    client.force_login(editor_user)
+    before = state(claim)
+    data = {k: v.format(reviewer=assigned_reviewer.pk, rating=rating.pk) for k, v in data.items()}
+    response = post_action(client, claim, action, data)
+    assert response.status_code == 400
+    assert error in form_html(response, f"action-{action}")
+    assert state(claim) == before
+
+
+# --- 8. pinned query counts ---------------------------------------------------
+# Every page starts with: session, user, the user's permissions, their groups' permissions.
+BASE = 4
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_article_list_query_count_is_fixed(client, editor_user, rows, django_assert_num_queries):
+    for n in range(rows):
+        article = ArticleFactory()
+        if n % 2:
+            workflow.claim_suggest(article=article, text="The resistance is still all over the valley.")
+    client.force_login(editor_user)
+    with django_assert_num_queries(BASE + 2):  # + count, page of articles with open_claims annotated
+        response = client.get("/articles/")
+    assert response.content.count(b"list-group-item-action") == rows
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_article_page_query_count_is_fixed(client, editor_user, make_claim, article, rows, django_assert_num_queries):
+    for n in range(rows):
+        make_claim([S.SUGGESTED, S.FLAGGED, S.ASSIGNED, S.PUBLISHED][n % 4])
+    Media.objects.create(article=article, caption="A flag")
+    client.force_login(editor_user)
+    with django_assert_num_queries(BASE + 3):  # + article, its claims (with media), its media
+        response = client.get(f"/articles/{article.pk}/")
+    assert response.content.count(b'class="list-group-item claim-card') == rows
+
+
+@pytest.mark.parametrize("rows", [1, 15])
+def test_claim_page_query_count_is_fixed(
+    client, editor_user, assigned_reviewer, rating, make_claim, rows, django_assert_num_queries
+):
+    claim = make_claim(S.ASSIGNED)
+    for n in range(rows):
+        workflow.verdict_submit(claim, actor=assigned_reviewer, rating=rating, summary=f"Try {n}")
+        workflow.verdict_return(claim, actor=editor_user, note=f"Not yet {n}")
+        contributions.comment_add(claim, actor=assigned_reviewer, body=f"Comment {n}")
+        contributions.evidence_add(claim, actor=editor_user, url=f"https://example.org/{n}")
+    client.force_login(editor_user)
+    # + claim (article, media, creator); verdicts, events, assignments, comments, evidence, evidence
+    # authors; the assign form's reviewers; the verdict form's ratings, twice (with no empty choice,
+    # Django's Select reads the first rating to decide on the `required` attribute)
+    with django_assert_num_queries(BASE + 1 + 6 + 1 + 2):
+        response = client.get(f"/claims/{claim.pk}/")
+    assert response.content.count(b"Comment ") == rows
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_editor_desk_query_count_is_fixed_with_every_queue_full(
+    client, editor_user, assigned_reviewer, make_claim, rows, django_assert_num_queries
+):
+    for _ in range(rows):
+        make_claim(S.SUGGESTED), make_claim(S.FLAGGED), make_claim(S.SUBMITTED)
+        late = make_claim(S.FLAGGED)
+        workflow.claim_assign(late, actor=editor_user, reviewer=assigned_reviewer, due_at=timezone.now() + timedelta(1))
+        Assignment.objects.filter(claim=late).update(due_at=timezone.now() - timedelta(hours=1))
+    client.force_login(editor_user)
+    # + per queue (suggested, flagged, submitted, overdue): count, page, open assignments with reviewers
+    with django_assert_num_queries(BASE + 4 * 3):
+        response = client.get("/")
+    assert response.content.count(b'class="list-group-item claim-card') == 4 * min(rows, 10)
+    assert b"overdue</strong>" in response.content
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_reviewer_desk_query_count_is_fixed_with_every_queue_full(
+    client, editor_user, assigned_reviewer, make_claim, rows, django_assert_num_queries
+):
+    for _ in range(rows):
+        make_claim(S.ASSIGNED), make_claim(S.PUBLISHED)
+        workflow.verdict_return(make_claim(S.SUBMITTED), actor=editor_user, note="Add a source.")
+    client.force_login(assigned_reviewer)
+    # + per queue (assigned, returned, published): count, page, open assignments with reviewers
+    with django_assert_num_queries(BASE + 3 * 3):
+        response = client.get("/")
+    # the returned claims are in "assigned" too
+    assert response.content.count(b'class="list-group-item claim-card') == min(2 * rows, 10) + 2 * min(rows, 10)
+
+
+# --- 9. article list filters -------------------------------------------------
+
+
+@pytest.fixture
+def library(editor_user):
+    kabul = ArticleFactory(title="Kabul airport reopens", outlet="BBC", body="Flights resumed on Thursday.",
+                           published_at=datetime(2021, 9, 1, 12, tzinfo=UTC))  # fmt: skip
+    panjshir = ArticleFactory(title="Panjshir falls", outlet="CNN", body="A zebra of a story: the valley fell.",
+                              published_at=datetime(2021, 9, 6, 8, tzinfo=UTC))  # fmt: skip
+    ArticleFactory(title="Resistance vows to fight", outlet="Al Jazeera", body="They will fight on.")
+    workflow.claim_suggest(article=panjshir, text="the valley fell")
+    workflow.claim_dismiss(workflow.claim_suggest(article=kabul, text="Flights resumed"), actor=editor_user)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=kabul", {"Kabul"}),
+        ("q=jazeera", {"Resistance"}),
+        ("q=zebra", {"Panjshir"}),
+        ("outlet=cnn", {"Panjshir"}),
+        ("published_after=2021-09-05", {"Panjshir"}),
+        ("published_before=2021-09-02", {"Kabul"}),
+        ("published_after=2021-09-01&published_before=2021-09-01", {"Kabul"}),
+        ("has_open_claims=true", {"Panjshir"}),
+        ("has_open_claims=false", {"Kabul", "Resistance"}),
+        ("published_after=yesterday", {"Kabul", "Panjshir", "Resistance"}),
+        ("page=999", {"Kabul", "Panjshir", "Resistance"}),
+        ("page=abc&q=", {"Kabul", "Panjshir", "Resistance"}),
+    ],
+)
+def test_article_list_filters(client, editor_user, library, query, expected):
+    client.force_login(editor_user)
+    response = client.get(f"/articles/?{query}")
+    assert response.status_code == 200
+    found = set(re.findall(r"<strong>(\w+)", response.content.decode()))
+    assert found == expected
+
+
+# --- 10. odd input never gives a 500 -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"text": "The", "span_start": "abc", "span_end": "5"}, 400),
+        ({"text": "The", "span_start": "-1", "span_end": "5"}, 400),
+        ({"text": "The", "span_start": str(10**30), "span_end": str(10**30 + 3)}, 302),
+        ({"text": "The", "span_start": "2", "span_end": str(2**63)}, 302),
+        ({"text": "The", "span_start": "9", "span_end": "2"}, 302),
+        ({"text": "The", "span_start": "2"}, 400),
+        ({"paragraph": "1"}, 400),  # a blank line is not a paragraph
+        ({"paragraph": "99"}, 400),
+        ({"paragraph": "-1"}, 400),
+        ({"paragraph": "zero"}, 400),
+        ({"paragraph": "0", "priority": "99"}, 400),
+        ({"paragraph": "0", "kind": "image"}, 400),
+        ({"paragraph": "0", "text": "x" * 6000}, 400),
+    ],
+)
+def test_odd_flag_input_is_refused_without_a_crash(client, editor_user, flag_article, data, expected):
+    client.force_login(editor_user)
+    response = flag(client, flag_article, **data)
+    assert response.status_code == expected
+    if expected == 302:
+        assert messages_of(response)[0][0] == "error"
+    assert not Claim.objects.exists()
+
+
+def test_an_exact_span_after_an_emoji_is_flagged(client, editor_user, flag_article):
+    client.force_login(editor_user)
+    start = FLAG_BODY.index("line")
+    assert flag(client, flag_article, text="line", span_start=start, span_end=start + 4).status_code == 302
+    assert Claim.objects.get().text == "line"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "expected"),
+    [
+        ("post", "/claims/{claim}/frobnicate/", 404),
+        ("post", "/claims/999999/accept/", 404),
+        ("get", "/claims/999999/", 404),
+        ("get", "/claims/99999999999999999999999/", 404),
+        ("get", "/articles/99999999999999999999999/", 404),
+        ("post", "/articles/999999/flag/", 404),
+        ("get", "/claims/{claim}/accept/", 405),
+    ],
+)
+def test_odd_addresses_give_a_clean_error(client, editor_user, make_claim, method, url, expected):
+    claim = make_claim(S.SUGGESTED)
+    client.force_login(editor_user)
+    assert getattr(client, method)(url.format(claim=claim.pk)).status_code == expected
+    assert state(claim)[0] == S.SUGGESTED
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "data"),
+    [
+        (S.FLAGGED, "assign", {"reviewer": "{outsider}"}),
+        (S.FLAGGED, "assign", {"reviewer": "abc"}),
+        (S.FLAGGED, "assign", {"reviewer": "{reviewer}", "due_at": "tomorrow"}),
+        (S.ASSIGNED, "submit", {"rating": "999999", "summary": "x"}),
+        (S.PUBLISHED, "correct", {"rating": "{rating}", "summary": "x", "reason": ""}),
+        (S.ASSIGNED, "comment", {"body": "   "}),
+    ],
+)
+def test_odd_action_input_is_a_form_error(
+    client, editor_user, assigned_reviewer, outsider, rating, make_claim, status, action, data
+):
+    claim = make_claim(status)
+    client.force_login(editor_user)
+    before = state(claim)
+    data = {k: v.format(reviewer=assigned_reviewer.pk, outsider=outsider.pk, rating=rating.pk) for k, v in data.items()}
+    assert post_action(client, claim, action, data).status_code == 400
+    assert state(claim) == before
+
+
+def test_media_of_another_article_cannot_be_flagged(client, editor_user, article):
+    elsewhere = Media.objects.create(article=ArticleFactory(), caption="Someone else's photo")
+    client.force_login(editor_user)
+    response = client.post(f"/articles/{article.pk}/flag-media/", {"media": elsewhere.pk, "text": "A photo"})
+    assert response.status_code == 400 and not Claim.objects.exists()
+
+
+def test_unicode_and_emoji_comments_are_kept_and_shown(client, editor_user, make_claim):
+    claim = make_claim(S.ASSIGNED)
+    client.force_login(editor_user)
+    assert post_action(client, claim, "comment", {"body": "Ложь 🚩 — كذب"}).status_code == 302
+    assert "Ложь 🚩 — كذب" in client.get(f"/claims/{claim.pk}/").content.decode()
+
+
+# --- 11. error pages in the site's style --------------------------------------
+
+
+def test_the_404_page_leads_back_to_the_desk(client, editor_user):
+    client.force_login(editor_user)
+    response = client.get("/claims/999999/")
+    assert response.status_code == 404 and b"Back to the desk" in response.content
+
+
+@pytest.mark.parametrize(
+    ("actor", "url", "reason"),
+    [
+        (OUTSIDER, "/articles/", "The desk is for editors and reviewers."),
+        (OUTSIDER, "/claims/{claim}/", "The desk is for editors and reviewers."),
+        (ASSIGNED, "/articles/import/", "Only editors can import articles."),
+    ],
+)
+def test_the_403_page_says_why(request, client, make_claim, actor, url, reason):
+    claim = make_claim(S.SUGGESTED)
+    login(client, request.getfixturevalue(actor))
+    response = client.get(url.format(claim=claim.pk))
+    assert response.status_code == 403
+    assert reason in response.content.decode() and "Back to the desk" in response.content.decode()
