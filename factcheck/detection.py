@@ -128,10 +128,28 @@ def _quote_regions(para: str) -> list[tuple[int, int]]:
     return regions
 
 
+_WINDOW = 1500
+_WINDOW_CUT = re.compile(r"[.!?][”\"’)]?\s+(?=[“\"‘(]?[A-Z0-9])")
+
+
+def _windows(para: str) -> list[str]:
+    """pysbd's abbreviation pass is quadratic in the text's length: feed it a
+    long paragraph in windows of about 1,500 characters, cut after a
+    sentence-ending punctuation mark (or hard, when a window has none)."""
+    windows, start = [], 0
+    while len(para) - start > 2 * _WINDOW:
+        cut = _WINDOW_CUT.search(para, start + _WINDOW, start + 2 * _WINDOW)
+        end = cut.end() if cut else start + 2 * _WINDOW
+        windows.append(para[start:end])
+        start = end
+    windows.append(para[start:])
+    return windows
+
+
 def _sentences(para: str, segmenter: pysbd.Segmenter) -> list[tuple[int, int]]:
     """pysbd sentences of a paragraph, realigned on the paragraph's own text."""
     try:
-        pieces = [getattr(p, "sent", p) for p in segmenter.segment(para)]
+        pieces = [getattr(p, "sent", p) for window in _windows(para) for p in segmenter.segment(window)]
     except Exception:  # noqa: BLE001 - a segmenter bug must not stop an import; fall back to punctuation
         pieces = re.findall(r"[^.!?]+(?:[.!?]+|$)", para)
     spans, cursor = [], 0
@@ -154,7 +172,7 @@ def _sentences(para: str, segmenter: pysbd.Segmenter) -> list[tuple[int, int]]:
 
 def _units(body: str) -> list[_Unit]:
     """Sentences of the body, multi-sentence quotations split into their sentences."""
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
     units: list[_Unit] = []
     for number, match in enumerate(re.finditer(r"[^\r\n]+", body)):
         para, offset = match.group(), match.start()
@@ -296,3 +314,12 @@ def suggest_claims(body: str) -> list[Suggestion]:
 
 def _suggestion(unit: _Unit, rule: tuple[str, str]) -> Suggestion:
     return Suggestion(rule[0], unit.text, unit.start, unit.end, unit.speaker, rule[1])
+
+
+if __name__ == "__main__":  # python -m factcheck.detection FILE (first line = title)
+    import sys
+
+    with open(sys.argv[1], encoding="utf-8") as source:
+        text = source.read().split("\n", 1)[-1].strip()
+    for number, found in enumerate(suggest_claims(text), 1):
+        print(f"{number:>3} {found.kind:<9} {found.attribution or '—':<40.40} {found.text[:100]}")

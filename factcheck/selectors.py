@@ -39,7 +39,12 @@ def reviewer_queues(user) -> dict[str, QuerySet[Claim]]:
     mine = Assignment.objects.filter(reviewer=user, done_at__isnull=True)
     my_due = mine.filter(claim=OuterRef("pk")).values("due_at")[:1]
     assigned = claims_for_lists().filter(status=S.ASSIGNED, pk__in=mine.values("claim_id"))
-    returned = Event.objects.filter(action="return", to_status=S.ASSIGNED).values("claim_id")
+    # Returned while I held the assignment (not before I was added).
+    returned = Event.objects.filter(
+        action="return",
+        to_status=S.ASSIGNED,
+        at__gte=Subquery(mine.filter(claim=OuterRef("claim_id")).values("assigned_at")[:1]),
+    ).values("claim_id")
     written = Verdict.objects.filter(author=user).values("claim_id")
     return {
         "assigned": assigned.annotate(my_due=Subquery(my_due)).order_by("my_due", "id"),

@@ -134,3 +134,59 @@ def test_a_reviewer_cannot_run_bulk_actions(client, assigned_reviewer, make_clai
     assert response.status_code == 302  # not staff: sent to the admin login
     claim.refresh_from_db()
     assert claim.status == S.SUBMITTED
+
+
+def test_saving_a_claim_in_the_admin_never_writes_back_a_stale_status(editor_client, make_claim, editor_user):
+    from factcheck import workflow
+
+    claim = make_claim(S.SUGGESTED)
+    url = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    form_page = editor_client.get(url)
+    assert form_page.status_code == 200
+    workflow.claim_accept(claim, actor=editor_user)  # someone acts while the form is open
+    response = editor_client.post(
+        url,
+        {
+            "kind": "statistic", "attribution": "The NRF", "reason": "Edited", "priority": 3, "media": "",
+            **{f"{p}-TOTAL_FORMS": 0 for p in ("verdicts", "assignments", "evidence", "comments", "events")},
+            **{f"{p}-INITIAL_FORMS": 0 for p in ("verdicts", "assignments", "evidence", "comments", "events")},
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    claim.refresh_from_db()
+    assert (claim.status, claim.kind, claim.attribution) == (S.FLAGGED, "statistic", "The NRF")
+
+
+def test_an_articles_text_cannot_be_edited_in_the_admin(editor_client, article):
+    page = editor_client.get(reverse("admin:factcheck_article_change", args=[article.pk])).content.decode()
+    assert 'name="body"' not in page and 'name="url"' not in page and 'name="title"' in page
+
+
+def test_the_rating_changelist_does_not_edit_values_off_the_scale(editor_client):
+    page = editor_client.get(reverse("admin:factcheck_rating_changelist")).content.decode()
+    assert "form-0-value" not in page and "form-0-colour" in page
+
+
+def test_the_reviewer_filter_ignores_absurd_ids(editor_client):
+    assert editor_client.get(f"{CHANGELIST}?reviewer=99999999999999999999999").status_code == 200
+
+
+def test_claim_changelist_shows_reviewers_due_dates_and_ratings_in_fixed_queries(
+    editor_client, make_claim, other_reviewer, editor_user, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from factcheck import workflow
+
+    for _ in range(5):
+        claim = make_claim(S.ASSIGNED)
+        workflow.claim_assign(
+            claim, actor=editor_user, reviewer=other_reviewer, due_at=timezone.now() + timedelta(days=1)
+        )
+    make_claim(S.PUBLISHED)
+    with django_assert_num_queries(11):
+        response = editor_client.get(CHANGELIST)
+    page = response.content.decode()
+    assert page.count("reviewer1, reviewer2") == 5 and "Unverifiable" in page

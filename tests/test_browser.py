@@ -15,10 +15,6 @@ from factcheck.models import Article, Claim
 
 from .factories import editor, reviewer
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM
-# calls (fixtures, assertions) are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output" / "browser"
 PANJSHIR = (Path(__file__).resolve().parent.parent / "factcheck" / "demo" / "panjshir-article.txt").read_text()
@@ -38,6 +34,9 @@ pytestmark = [
 def browser():
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # ORM calls (fixtures, assertions) are still plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -51,6 +50,7 @@ def browser():
         )
         yield launched
         launched.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 class Session:
@@ -241,4 +241,22 @@ def test_without_javascript_a_paragraph_picker_flags_and_suggestions_are_triaged
     suggestion.refresh_from_db()
     assert suggestion.status == Claim.Status.DISMISSED
     session.screenshot("article-page-no-javascript.png")
+    session.close()
+
+
+def test_selecting_words_after_an_emoji_gives_the_servers_offsets(live_server, browser, people):
+    from factcheck import importing
+
+    body = "Flags 🚩🚩 everywhere. The governor said 12 roads are closed after the 🌊 flood."
+    article = importing.import_text(title="Emoji", body=body, user=people["editor"]).article
+    session = Session(browser, live_server.url)
+    session.login("editor")
+    page = session.go(f"/articles/{article.pk}/")
+    select_with_mouse(page, "12 roads are closed")
+    start = int(page.input_value("#flag-form [name=span_start]"))
+    end = int(page.input_value("#flag-form [name=span_end]"))
+    assert article.body[start:end] == "12 roads are closed"
+    page.click("#flag-form [type=submit]")
+    page.wait_for_selector("text=for checking.")
+    assert article.claims.filter(text="12 roads are closed", span_start=start).exists()
     session.close()

@@ -13,14 +13,21 @@ from factcheck.models import Claim, Media, Rating
 
 
 class _ActionForm(forms.Form):
+    """A form for one action; ``action`` keeps its element ids apart from the
+    other forms on the same page (field names stay plain)."""
+
     submit_label = "Save"
     submit_class = "btn-primary"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, action: str = "", **kwargs):
+        if action:
+            kwargs.setdefault("auto_id", f"id_{action}_%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", self.submit_label, css_class=self.submit_class))
+        self.helper.add_input(
+            Submit("submit", self.submit_label, css_class=self.submit_class, css_id=f"submit-{action or 'form'}")
+        )
 
 
 def reviewer_choices():

@@ -53,12 +53,18 @@ def canonical_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a bad port or bracket: left for the validator to refuse
+        return url
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return url
     host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
     default_port = {"http": 80, "https": 443}[parts.scheme.lower()]
-    netloc = host if parts.port in (None, default_port) else f"{host}:{parts.port}"
+    netloc = host if port in (None, default_port) else f"{host}:{port}"
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
     )
@@ -68,11 +74,17 @@ def canonical_url(url: str) -> str:
 def normalize_text(text: str) -> str:
     """Plain text with stable paragraphs: NFC, Unix newlines, no trailing
     spaces, paragraphs separated by one blank line."""
-    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", clean_field(text)).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def clean_field(value, limit: int | None = None) -> str:
+    """A string without NUL characters (which PostgreSQL refuses), cut to ``limit``."""
+    text = str(value or "").replace("\x00", "")
+    return text[:limit] if limit else text
 
 
 def parse_published(value) -> datetime | None:
@@ -91,6 +103,8 @@ def parse_published(value) -> datetime | None:
             parsed = None
         if parsed is None:
             raise ImportFailed(f"published_at {text!r} is not an ISO 8601 date.")
+    if not 1800 <= parsed.year <= 2200:
+        raise ImportFailed(f"published_at {parsed.date().isoformat()} is not a plausible publication date.")
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, UTC)
     return parsed

@@ -81,6 +81,8 @@ def _json_items(text: str, name: str) -> list[tuple[object, str]]:
         parsed = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportFailed(f"{name}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}.") from None
+    except (RecursionError, ValueError):
+        raise ImportFailed(f"{name}: the JSON is nested too deeply or holds a number too large to read.") from None
     items = parsed if isinstance(parsed, list) else [parsed]
     if not items:
         raise ImportFailed(f"{name}: the list holds no article.")
@@ -89,13 +91,16 @@ def _json_items(text: str, name: str) -> list[tuple[object, str]]:
 
 def _jsonl_items(text: str, name: str) -> list[tuple[object, str]]:
     items = []
-    for number, line in enumerate(text.splitlines(), 1):
+    # JSON Lines are separated by \n only; U+2028 and friends may stand inside strings.
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
             items.append((json.loads(line), f"{name} line {number}"))
         except json.JSONDecodeError as error:
             raise ImportFailed(f"{name}: invalid JSON at line {number}, column {error.colno}: {error.msg}.") from None
+        except (RecursionError, ValueError):
+            raise ImportFailed(f"{name}: line {number} is nested too deeply or holds a number too large.") from None
     if not items:
         raise ImportFailed(f"{name} holds no article.")
     return items

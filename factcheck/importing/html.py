@@ -19,6 +19,18 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 VIDEO_HOSTS = re.compile(r"(youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com|dailymotion\.com)", re.I)
 
 
+def _join(base: str, link: str) -> str:
+    """An absolute http(s) URL, or "" for anything malformed."""
+    try:
+        url = urljoin(base, (link or "").strip())
+    except ValueError:
+        return ""
+    return url if url.startswith(("http://", "https://")) else ""
+
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
 def sanitize_html(markup: str) -> str:
     """Keep structure and links; drop scripts, styles, event handlers, SVG and
     any URL scheme but http(s)/mailto."""
@@ -82,7 +94,9 @@ def _figures(doc, base_url: str) -> dict[str, MediaData]:
                 el.drop_tree()
             caption = " ".join(" ".join(caption_el.itertext()).split())
         caption = caption or (image.get("alt") or "").strip()
-        found[urljoin(base_url, src)] = MediaData("image", urljoin(base_url, src), caption, credit)
+        absolute = _join(base_url, src)
+        if absolute:
+            found[absolute] = MediaData("image", absolute, caption, credit)
     return found
 
 
@@ -91,15 +105,15 @@ def _videos(doc, base_url: str) -> list[MediaData]:
     for meta in doc.xpath(
         "//meta[@property='og:video' or @property='og:video:url' or @property='og:video:secure_url']"
     ):
-        videos.append(MediaData("video", urljoin(base_url, meta.get("content", ""))))
+        videos.append(MediaData("video", _join(base_url, meta.get("content", ""))))
     for video in doc.iter("video"):
         src = video.get("src") or next((s.get("src") for s in video.iter("source") if s.get("src")), "")
         if src:
-            videos.append(MediaData("video", urljoin(base_url, src), (video.get("title") or "").strip()))
+            videos.append(MediaData("video", _join(base_url, src), (video.get("title") or "").strip()))
     for frame in doc.iter("iframe"):
         src = frame.get("src") or ""
         if VIDEO_HOSTS.search(src):
-            videos.append(MediaData("video", urljoin(base_url, src), (frame.get("title") or "").strip()))
+            videos.append(MediaData("video", _join(base_url, src), (frame.get("title") or "").strip()))
     unique: dict[str, MediaData] = {}
     for video in videos:
         if video.url.startswith(("http://", "https://")):
@@ -123,6 +137,8 @@ def extract_html(markup: str | bytes, url: str = "") -> ArticleData:
     text as paragraphs, images with captions and credits, og:image, videos."""
     if isinstance(markup, bytes):
         markup = markup.decode("utf-8", errors="replace")
+    # A saved XHTML page starts with an XML declaration, which lxml refuses in a str.
+    markup = _XML_DECLARATION.sub("", markup.replace("\x00", ""), count=1)
     if not markup.strip():
         raise ImportFailed("The page is empty.")
     doc_meta = trafilatura.bare_extraction(
@@ -148,12 +164,13 @@ def extract_html(markup: str | bytes, url: str = "") -> ArticleData:
     media = list(figures.values())
     if doc_meta is not None and doc_meta.body is not None:
         for graphic in doc_meta.body.iter("graphic"):
-            src = urljoin(base_url, graphic.get("src") or "")
-            if src.startswith(("http://", "https://")) and src not in figures:
+            src = _join(base_url, graphic.get("src") or "")
+            if src and src not in figures:
                 media.append(MediaData("image", src, (graphic.get("alt") or graphic.get("title") or "").strip()))
                 figures[src] = media[-1]
-    if doc_meta is not None and doc_meta.image and urljoin(base_url, doc_meta.image) not in figures:
-        media.insert(0, MediaData("image", urljoin(base_url, doc_meta.image), "Social sharing image (og:image)"))
+    og_image = _join(base_url, doc_meta.image) if doc_meta is not None and doc_meta.image else ""
+    if og_image and og_image not in figures:
+        media.insert(0, MediaData("image", og_image, "Social sharing image (og:image)"))
     media.extend(_videos(doc, base_url))
     language = (doc_meta.language if doc_meta else "") or (doc.get("lang") or "")
     published = None

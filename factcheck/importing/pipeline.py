@@ -1,18 +1,21 @@
 """The one way an article enters the desk: validate, deduplicate, store with
 its media in one transaction, and suggest claims worth checking."""
 
+import logging
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
 
 from factcheck import detection, workflow
-from factcheck.importing.data import ArticleData, ImportFailed, canonical_url
+from factcheck.importing.data import ArticleData, ImportFailed, MediaData, canonical_url, clean_field
 from factcheck.models import Article, Claim, Media, content_hash
 
+log = logging.getLogger(__name__)
 CREATED, DUPLICATE, FAILED = "created", "duplicate", "failed"
 MAX_BODY_CHARS = 500_000
 _WORDS = re.compile(r"\w{4,}")
@@ -32,7 +35,11 @@ class ImportResult:
 
 
 def _validated(data: ArticleData) -> ArticleData:
-    data.title = " ".join((data.title or "").split())[:500]
+    """Check what must hold and cut every field to what the database takes."""
+    data.title = " ".join(clean_field(data.title).split())[:500]
+    data.body, data.body_html = clean_field(data.body), clean_field(data.body_html)
+    data.external_id, data.outlet = clean_field(data.external_id, 200).strip(), clean_field(data.outlet, 200).strip()
+    data.byline, data.language = clean_field(data.byline, 500).strip(), clean_field(data.language, 20).strip()
     if not data.title:
         raise ImportFailed("The article needs a title.")
     if not (data.body or "").strip():
@@ -43,11 +50,17 @@ def _validated(data: ArticleData) -> ArticleData:
     if data.url:
         try:
             URLValidator(schemes=["http", "https"])(data.url)
-        except ValidationError:
+            urlsplit(data.url).port  # noqa: B018 - raises ValueError for a port out of range
+        except (ValidationError, ValueError):
             raise ImportFailed(f"{data.url!r} is not an http(s) URL.") from None
         if len(data.url) > 1000:
             raise ImportFailed("The article's URL is longer than 1000 characters.")
-    data.media = [m for m in data.media if not m.url or m.url.startswith(("http://", "https://"))]
+    data.media = [
+        MediaData(m.kind, clean_field(m.url), clean_field(m.caption), clean_field(m.credit, 300))
+        for m in data.media
+        if m.kind in (Media.Kind.IMAGE, Media.Kind.VIDEO)
+        and (not m.url or (m.url.startswith(("http://", "https://")) and len(m.url) <= 1000))
+    ]
     return data
 
 
@@ -142,7 +155,11 @@ def import_article(data: ArticleData, *, source: str, user=None, label: str = ""
         # the unique constraints let exactly one of us store it.
         existing = find_existing(data)
         if existing is None:
-            raise
+            return ImportResult.failed(label, "The article could not be stored: it conflicts with one already there.")
         return _duplicate(label, existing)
+    except (DataError, ValueError, OverflowError) as error:
+        # The transaction rolled back: nothing of the article was stored.
+        log.warning("Import of %r refused by the database: %s", label, error)
+        return ImportResult.failed(label, "The article could not be stored: a value is out of range or malformed.")
     message = f"Imported “{article.title}” with {suggestions} suggested claim(s)."
     return ImportResult(CREATED, label, message, article, suggestions)

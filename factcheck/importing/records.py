@@ -1,6 +1,8 @@
 """ImportRecord bookkeeping: what happened to each source an editor imported,
 including the ones that run in the background."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,6 +10,7 @@ from factcheck.importing.pipeline import ImportResult
 from factcheck.importing.sources import import_url
 from factcheck.models import Article, ImportRecord
 
+log = logging.getLogger(__name__)
 Outcome = ImportRecord.Outcome
 
 
@@ -42,7 +45,11 @@ def run_url_import(record_id: int) -> str:
     entry = ImportRecord.objects.select_related("requested_by").filter(pk=record_id).first()
     if entry is None or entry.outcome != Outcome.QUEUED:
         return "skipped"
-    result = import_url(entry.label, user=entry.requested_by)
+    try:
+        result = import_url(entry.label, user=entry.requested_by)
+    except Exception:  # noqa: BLE001 - the record must not stay "queued" for ever
+        log.exception("URL import %s crashed", record_id)
+        result = ImportResult.failed(entry.label, "The import failed unexpectedly; the error was logged.")
     ImportRecord.objects.filter(pk=entry.pk, outcome=Outcome.QUEUED).update(
         outcome=result.outcome,
         message=result.message,
@@ -64,7 +71,13 @@ def poll_and_record(feed_id: int) -> dict[str, int]:
     if feed is None:
         return {}
     counts: dict[str, int] = {}
-    for result in poll_feed(feed):
+    try:
+        results = poll_feed(feed)
+    except Exception:  # noqa: BLE001 - record the failure on the feed instead of losing it
+        log.exception("Polling feed %s crashed", feed_id)
+        Feed.objects.filter(pk=feed.pk).update(last_error="Polling failed unexpectedly; the error was logged.")
+        return {"failed": 1}
+    for result in results:
         counts[result.outcome] = counts.get(result.outcome, 0) + 1
         if result.outcome != DUPLICATE or result.article is not None:
             record(result, source=Article.Source.FEED, user=feed.added_by)

@@ -1,6 +1,9 @@
 """The sources an article can come from, each turned into ArticleData and
 handed to the pipeline."""
 
+import codecs
+from urllib.parse import urlsplit
+
 from factcheck.importing.data import ArticleData, ImportFailed, normalize_text, parse_published
 from factcheck.importing.fetch import FetchError, fetch_url
 from factcheck.importing.files import decode_text, from_mapping, from_plain_text, parse_file
@@ -41,17 +44,35 @@ def import_file(name: str, raw: bytes, *, user=None, source: str = Article.Sourc
     return results
 
 
+def _decode(content: bytes, charset: str | None) -> str:
+    """The page's text, in the charset the server named when it is a real text encoding."""
+    try:
+        if charset and codecs.lookup(charset)._is_text_encoding:
+            return content.decode(charset, errors="replace")
+    except LookupError:
+        pass
+    return content.decode("utf-8", errors="replace")
+
+
+def _same_site(a: str, b: str) -> bool:
+    try:
+        return (urlsplit(a).hostname or "").removeprefix("www.") == (urlsplit(b).hostname or "").removeprefix("www.")
+    except ValueError:
+        return False
+
+
 def article_from_url(url: str) -> ArticleData:
     fetched = fetch_url(url)
     if fetched.content_type in HTML_TYPES or fetched.content_type == "":
-        data = extract_html(fetched.content.decode(fetched.charset or "utf-8", errors="replace"), url=fetched.url)
+        data = extract_html(_decode(fetched.content, fetched.charset), url=fetched.url)
     elif fetched.content_type == "text/plain":
         data = from_plain_text(decode_text(fetched.content, fetched.url))
     else:
         raise ImportFailed(f"{fetched.url} is {fetched.content_type}, not a web page.")
-    # The address the editor gave (after redirects) identifies the article,
-    # unless the page names its own canonical URL.
-    data.url = data.url or fetched.url
+    # The page's own canonical URL identifies the article, but only on the
+    # site it came from: a page cannot claim another outlet's address.
+    if not data.url or not _same_site(data.url, fetched.url):
+        data.url = fetched.url
     return data
 
 

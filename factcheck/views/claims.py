@@ -18,15 +18,15 @@ from factcheck.models import Claim
 # action -> (form factory, call); the call gets (claim, user, cleaned_data, form)
 ACTIONS = {
     "accept": (
-        lambda data=None: NoteForm(data, label="Accept for checking"),
+        lambda data=None, **kw: NoteForm(data, label="Accept for checking", **kw),
         lambda c, u, d, f: workflow.claim_accept(c, actor=u, note=d["note"]),
     ),
     "dismiss": (
-        lambda data=None: NoteForm(data, label="Dismiss", css="btn-outline-danger"),
+        lambda data=None, **kw: NoteForm(data, label="Dismiss", css="btn-outline-danger", **kw),
         lambda c, u, d, f: workflow.claim_dismiss(c, actor=u, note=d["note"]),
     ),
     "restore": (
-        lambda data=None: NoteForm(data, label="Restore", css="btn-outline-secondary"),
+        lambda data=None, **kw: NoteForm(data, label="Restore", css="btn-outline-secondary", **kw),
         lambda c, u, d, f: workflow.claim_restore(c, actor=u, note=d["note"]),
     ),
     "assign": (
@@ -42,11 +42,13 @@ ACTIONS = {
         ),
     ),
     "approve": (
-        lambda data=None: NoteForm(data, label="Approve and publish", css="btn-success"),
+        lambda data=None, **kw: NoteForm(data, label="Approve and publish", css="btn-success", **kw),
         lambda c, u, d, f: workflow.verdict_approve(c, actor=u, note=d["note"]),
     ),
     "return": (
-        lambda data=None: NoteForm(data, label="Return for rework", required=True, css="btn-outline-warning"),
+        lambda data=None, **kw: NoteForm(
+            data, label="Return for rework", required=True, css="btn-outline-warning", **kw
+        ),
         lambda c, u, d, f: workflow.verdict_return(c, actor=u, note=d["note"]),
     ),
     "correct": (
@@ -93,7 +95,7 @@ def _context_paragraph(claim: Claim):
 
 def _render_claim(request, claim: Claim, *, bound: tuple[str, object] | None = None, status: int = 200):
     actions = workflow.available_actions(claim, request.user)
-    forms = {name: ACTIONS[name][0]() for name in ACTIONS if name in actions}
+    forms = {name: ACTIONS[name][0](action=name) for name in ACTIONS if name in actions}
     if bound is not None:
         forms[bound[0]] = bound[1]
     verdicts = sorted(claim.verdicts.all(), key=lambda v: v.revision, reverse=True)
@@ -130,8 +132,12 @@ def claim_action(request, pk: int, action: str):
         raise Http404("No such action.")
     claim = _claim_or_404(pk)
     form_factory, call = ACTIONS[action]
-    form = form_factory(request.POST)
+    form = form_factory(request.POST, action=action)
     if not form.is_valid():
+        if action not in workflow.available_actions(claim, request.user):
+            # Not theirs to do (or no longer): refuse, without offering the form.
+            messages.error(request, f"You cannot {action} this claim now; it is {claim.get_status_display().lower()}.")
+            return redirect("factcheck:claim", pk=claim.pk)
         return _render_claim(request, claim, bound=(action, form), status=400)
     try:
         call(claim, request.user, form.cleaned_data, form)

@@ -1,6 +1,7 @@
 """The desk (home page) and the health check."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
@@ -23,12 +24,18 @@ TITLES = {
 
 @login_required
 def desk(request):
+    if not roles.can_review(request.user):
+        raise PermissionDenied("The desk is for editors and reviewers.")
     editor = roles.is_editor(request.user)
     queues = selectors.editor_queues() if editor else selectors.reviewer_queues(request.user)
     panels = []
     for name, queryset in queues.items():
-        page = Paginator(queryset, PER_PAGE).get_page(request.GET.get(f"{name}-page"))
-        panels.append({"name": name, "title": TITLES[name], "page": page, "count": page.paginator.count})
+        param = f"{name}-page"
+        page = Paginator(queryset, PER_PAGE).get_page(request.GET.get(param))
+        others = request.GET.copy()
+        others.pop(param, None)  # the other queues keep their pages
+        panel = {"name": name, "param": param, "query": others.urlencode(), "title": TITLES[name], "page": page}
+        panels.append({**panel, "count": page.paginator.count})
     return render(request, "factcheck/desk.html", {"panels": panels, "editor": editor})
 
 

@@ -22,7 +22,11 @@ class Command(BaseCommand):
         failed = 0
         for feed in feeds:
             result = tasks.poll_feed_task.enqueue(feed.pk)
-            outcome = result.return_value if result.is_finished and result.status == "SUCCESSFUL" else None
+            if result.is_finished and result.status != "SUCCESSFUL":
+                failed += 1
+                self.stderr.write(f"{feed}: polling failed; see the log.")
+                continue
+            outcome = result.return_value if result.is_finished else None
             if outcome is None:
                 self.stdout.write(f"{feed}: queued")
             else:

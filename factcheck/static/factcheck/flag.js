@@ -7,12 +7,16 @@
   if (!article || !form) { return; }
   var hint = document.getElementById("flag-hint");
 
+  // The server counts characters (code points); the DOM counts UTF-16 units,
+  // which differ after an emoji or any character outside the BMP.
+  function codePoints(text) { return Array.from(text).length; }
+
   function offsetOf(node, offset) {
     var element = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
     var segment = element && element.closest("[data-offset]");
     if (!segment || !article.contains(segment)) { return null; }
-    if (node.nodeType !== Node.TEXT_NODE) { offset = offset === 0 ? 0 : segment.textContent.length; }
-    return parseInt(segment.dataset.offset, 10) + offset;
+    var units = node.nodeType === Node.TEXT_NODE ? offset : (offset === 0 ? 0 : segment.textContent.length);
+    return parseInt(segment.dataset.offset, 10) + codePoints(segment.textContent.slice(0, units));
   }
 
   function onSelect() {
@@ -31,8 +35,8 @@
     }
     var text = selection.toString();
     // Trim the selection's surrounding spaces, keeping offsets exact.
-    var lead = text.length - text.replace(/^\s+/, "").length;
-    var trail = text.length - text.replace(/\s+$/, "").length;
+    var lead = codePoints(text) - codePoints(text.replace(/^\s+/, ""));
+    var trail = codePoints(text) - codePoints(text.replace(/\s+$/, ""));
     text = text.trim();
     if (!text) { return; }
     form.querySelector("[name=span_start]").value = start + lead;

@@ -1,90 +1,25 @@
-"""The back office. Bulk actions go through ``factcheck.workflow`` and report,
+"""Claims in the back office. Bulk actions go through ``factcheck.workflow`` and report,
 claim by claim, what was done and what was refused and why."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from factcheck import roles, workflow
+from factcheck.admin.base import ReadOnlyInline
 from factcheck.models import (
-    Article,
     Assignment,
     Claim,
     Comment,
     Event,
     Evidence,
-    Feed,
-    ImportRecord,
-    Media,
     Rating,
     Verdict,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ClaimInline(ReadOnlyInline):
-    model = Claim
-    fields = ["claim_link", "kind", "status", "attribution", "priority"]
-    readonly_fields = fields
-
-    @admin.display(description="claim")
-    def claim_link(self, claim):
-        return format_html('<a href="{}">{}</a>', reverse("admin:factcheck_claim_change", args=[claim.pk]), claim)
-
-
-class MediaInline(admin.TabularInline):
-    model = Media
-    extra = 0
-    fields = ["position", "kind", "url", "caption", "credit"]
-
-
-@admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "outlet", "source", "published_at", "claim_count", "created_at"]
-    list_filter = ["source", "outlet", "language"]
-    search_fields = ["title", "outlet", "url", "byline"]
-    date_hierarchy = "created_at"
-    readonly_fields = ["content_hash", "imported_by", "created_at", "updated_at"]
-    inlines = [MediaInline, ClaimInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_claims=Count("claims"))
-
-    @admin.display(description="claims", ordering="_claims")
-    def claim_count(self, article):
-        return article._claims
-
-    def has_add_permission(self, request):
-        # Articles enter through the import pipeline (deduplication, detection).
-        return False
-
-    def get_urls(self):
-        from django.urls import path
-
-        view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="factcheck_article_import"), *super().get_urls()]
-
-    def import_view(self, request):
-        from factcheck.views import import_page
-
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Import articles"}
-        return import_page(request, template="admin/factcheck/article/import.html", extra_context=context)
 
 
 class EventInline(ReadOnlyInline):
@@ -128,7 +63,7 @@ class ReviewerFilter(admin.SimpleListFilter):
         return [(str(user.pk), user.get_username()) for user in reviewers]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isdigit() and len(self.value()) < 19:
             return queryset.filter(
                 assignments__reviewer_id=int(self.value()), assignments__done_at__isnull=True
             ).distinct()
@@ -216,6 +151,14 @@ class ClaimAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # New claims are flagged on the article page, through the workflow.
         return False
+
+    def save_model(self, request, obj, form, change):
+        # Write only the fields the form changed: a full save would write back
+        # the status read at the start of the request over a newer transition.
+        changed = [name for name in form.changed_data if name not in self.readonly_fields]
+        if changed:
+            obj.updated_at = timezone.now()
+            obj.save(update_fields=[*changed, "updated_at"])
 
     def get_queryset(self, request):
         open_assignments = Assignment.objects.filter(done_at__isnull=True).select_related("reviewer")
@@ -312,66 +255,3 @@ class ClaimAdmin(admin.ModelAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/factcheck/claim/assign.html", context)
-
-
-@admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
-    list_display = ["label", "slug", "value", "worst", "best", "colour", "order"]
-    list_editable = ["value", "colour", "order"]
-    prepopulated_fields = {"slug": ["label"]}
-
-
-@admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    """The audit trail: read-only."""
-
-    list_display = ["at", "claim", "actor", "action", "from_status", "to_status"]
-    list_filter = ["action", "to_status"]
-    list_select_related = ["claim", "actor"]
-    raw_id_fields = ["claim"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "url", "outlet", "active", "last_polled_at", "last_error"]
-    list_filter = ["active"]
-    search_fields = ["title", "url", "outlet"]
-    readonly_fields = ["last_polled_at", "last_error", "added_by", "created_at"]
-    actions = ["poll_now"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.added_by = request.user
-        super().save_model(request, obj, form, change)
-
-    @admin.action(description="Poll selected feeds now")
-    def poll_now(self, request, queryset):
-        from factcheck import tasks
-
-        for feed in queryset:
-            tasks.poll_feed_task.enqueue(feed.pk)
-        messages.success(request, f"Polling {queryset.count()} feed(s); see Import records for what came in.")
-
-
-@admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "source", "label", "outcome", "suggestions", "requested_by"]
-    list_filter = ["outcome", "source"]
-    list_select_related = ["requested_by"]
-    search_fields = ["label", "message"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

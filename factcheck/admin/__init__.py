@@ -1,0 +1,3 @@
+"""The back office (Django admin), one module per area."""
+
+from factcheck.admin import articles, catalogue, claims  # noqa: F401 - registers the model admins
