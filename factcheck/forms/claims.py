@@ -2,7 +2,7 @@
 decides what may happen."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -10,6 +10,10 @@ from django.utils import timezone
 
 from factcheck import roles
 from factcheck.models import Claim, Media, Rating
+
+
+class _Submit(Submit):
+    field_classes = "btn"  # the colour comes from css_class alone (Submit's default adds btn-primary)
 
 
 class _ActionForm(forms.Form):
@@ -26,7 +30,7 @@ class _ActionForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(
-            Submit("submit", self.submit_label, css_class=self.submit_class, css_id=f"submit-{action or 'form'}")
+            _Submit("submit", self.submit_label, css_class=self.submit_class, css_id=f"submit-{action or 'form'}")
         )
 
 
@@ -53,6 +57,15 @@ class FlagForm(_ActionForm):
 
     def __init__(self, *args, paragraphs=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The paragraph picker is open by default (no JavaScript); flag.js folds it away.
+        self.helper.layout = Layout(
+            "text", "span_start", "span_end",
+            HTML('<details open id="paragraph-picker" class="mb-3">'),
+            HTML("<summary>No selection? Choose a paragraph</summary>"),
+            "paragraph",
+            HTML("</details>"),
+            "kind", "attribution", "reason", "priority",
+        )  # fmt: skip
         self.paragraphs = {p.index: p for p in paragraphs}
         self.fields["paragraph"].choices = [
             (p.index, p.text[:140] + ("…" if len(p.text) > 140 else "")) for p in paragraphs

@@ -6,6 +6,8 @@
   var form = document.getElementById("flag-form");
   if (!article || !form) { return; }
   var hint = document.getElementById("flag-hint");
+  var picker = document.getElementById("paragraph-picker");
+  if (picker && !form.querySelector(".is-invalid, .invalid-feedback")) { picker.open = false; }
 
   // The server counts characters (code points); the DOM counts UTF-16 units,
   // which differ after an emoji or any character outside the BMP.
