@@ -127,12 +127,6 @@ def claim_card(page, text: str):
 
 @pytest.fixture
 def people(transactional_db):
-    # A transactional test empties the tables after itself; put the groups and ratings back.
-    from django.apps import apps
-
-    from factcheck import defaults
-
-    defaults.install(apps)
     return {"editor": editor("editor"), "reviewer": reviewer("reviewer")}
 
 

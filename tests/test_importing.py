@@ -294,7 +294,7 @@ def test_a_cms_payload_is_idempotent_on_external_id(db):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 def test_two_concurrent_imports_of_the_same_article_create_one():
     barrier = threading.Barrier(2)

@@ -178,7 +178,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description="reviewers")
     def reviewers(self, claim):
-        return ", ".join(a.reviewer.get_username() for a in claim.open_assignments) or "—"
+        return ", ".join(sorted(a.reviewer.get_username() for a in claim.open_assignments)) or "—"
 
     @admin.display(description="rating")
     def rating(self, claim):
