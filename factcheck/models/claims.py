@@ -1,9 +1,5 @@
-"""The desk's data and the invariants the database itself enforces.
-
-Status is never set here or in any face: see ``factcheck.workflow``.
-"""
-
-import hashlib
+"""Claims and everything a check produces: assignments, verdicts, evidence,
+the event log, comments, and the rating scale."""
 
 from django.conf import settings
 from django.db import models
@@ -11,82 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-
-def content_hash(body: str) -> str:
-    """Fingerprint of an article's text, blind to whitespace and letter case,
-    so the same story pasted twice is recognised as one."""
-    normalised = " ".join(body.split()).casefold()
-    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
-
-
-class Article(models.Model):
-    class Source(models.TextChoices):
-        PASTE = "paste", "Pasted text"
-        UPLOAD = "upload", "Uploaded file"
-        URL = "url", "Fetched URL"
-        FEED = "feed", "Feed"
-        API = "api", "API"
-        DEMO = "demo", "Demo data"
-        ADMIN = "admin", "Admin"
-
-    title = models.CharField(max_length=500)
-    url = models.URLField("canonical URL", max_length=1000, blank=True, default="")
-    external_id = models.CharField(max_length=200, blank=True, default="", help_text="The CMS's own id.")
-    outlet = models.CharField(max_length=200, blank=True, default="")
-    byline = models.CharField(max_length=500, blank=True, default="")
-    published_at = models.DateTimeField(null=True, blank=True)
-    language = models.CharField(max_length=20, blank=True, default="")
-    body = models.TextField(help_text="Plain text; claim spans are offsets into it.")
-    body_html = models.TextField(blank=True, default="", help_text="Sanitized HTML.")
-    content_hash = models.CharField(max_length=64, editable=False)
-    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADMIN)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="article_unique_url"),
-            models.UniqueConstraint(
-                fields=["external_id"], condition=~Q(external_id=""), name="article_unique_external_id"
-            ),
-            models.UniqueConstraint(fields=["content_hash"], name="article_unique_content_hash"),
-            models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
-        ]
-        indexes = [models.Index(fields=["updated_at", "id"], name="article_updated_idx")]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def save(self, *args, **kwargs):
-        self.content_hash = content_hash(self.body)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("factcheck:article", args=[self.pk])
-
-
-class Media(models.Model):
-    class Kind(models.TextChoices):
-        IMAGE = "image", "Image"
-        VIDEO = "video", "Video"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="media")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMAGE)
-    url = models.URLField(max_length=1000, blank=True, default="")
-    caption = models.TextField(blank=True, default="")
-    credit = models.CharField(max_length=300, blank=True, default="")
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["article", "position", "id"]
-        verbose_name_plural = "media"
-
-    def __str__(self) -> str:
-        return self.caption[:80] or self.url or f"{self.get_kind_display()} #{self.pk}"
+from factcheck.models.articles import Article, Media
 
 
 class Rating(models.Model):
@@ -234,6 +155,19 @@ class Verdict(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     correction_reason = models.TextField(blank=True, default="")
+    media_authenticity = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        choices=[
+            ("OriginalMediaContent", "Original media, used in its context"),
+            ("DecontextualizedContent", "Authentic media, presented out of context"),
+            ("EditedOrCroppedContent", "Edited or cropped"),
+            ("TransformedContent", "Transformed (manipulated)"),
+            ("StagedContent", "Staged"),
+        ],
+        help_text="For image and video claims: schema.org MediaReview's mediaAuthenticityCategory.",
+    )
 
     class Meta:
         ordering = ["claim", "-revision"]
@@ -331,53 +265,3 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:60]}"
-
-
-class Feed(models.Model):
-    """An RSS or Atom feed whose new entries are imported (`manage.py poll_feeds`)."""
-
-    url = models.URLField(max_length=1000, unique=True)
-    title = models.CharField(max_length=300, blank=True, default="")
-    outlet = models.CharField(max_length=200, blank=True, default="")
-    active = models.BooleanField(default=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    last_polled_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True, default="")
-
-    class Meta:
-        ordering = ["title", "url"]
-
-    def __str__(self) -> str:
-        return self.title or self.url
-
-
-class ImportRecord(models.Model):
-    """What happened to one source an editor imported (shown on the import page)."""
-
-    class Outcome(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        CREATED = "created", "Created"
-        DUPLICATE = "duplicate", "Duplicate"
-        FAILED = "failed", "Failed"
-
-    source = models.CharField(max_length=20, choices=Article.Source.choices)
-    label = models.CharField(max_length=1000, help_text="The file name, URL or title imported.")
-    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.QUEUED)
-    message = models.TextField(blank=True, default="")
-    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    suggestions = models.PositiveIntegerField(default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["requested_by", "-created_at"], name="import_by_user_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_outcome_display()}: {self.label}"

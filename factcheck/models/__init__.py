@@ -1,0 +1,32 @@
+"""The desk's data and the invariants the database itself enforces.
+
+Status is never set here or in any face: see ``factcheck.workflow``."""
+
+from factcheck.models.articles import Article, Media, content_hash
+from factcheck.models.claims import (
+    AppendOnlyQuerySet,
+    Assignment,
+    Claim,
+    Comment,
+    Event,
+    Evidence,
+    Rating,
+    Verdict,
+)
+from factcheck.models.imports import Feed, ImportRecord
+
+__all__ = [
+    "AppendOnlyQuerySet",
+    "Article",
+    "Assignment",
+    "Claim",
+    "Comment",
+    "Event",
+    "Evidence",
+    "Feed",
+    "ImportRecord",
+    "Media",
+    "Rating",
+    "Verdict",
+    "content_hash",
+]
