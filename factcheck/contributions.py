@@ -5,7 +5,8 @@ from django.core.validators import URLValidator
 
 from factcheck import roles
 from factcheck.models import Claim, Comment, Evidence
-from factcheck.workflow import Invalid, NotAllowed, is_assigned
+from factcheck.roles import is_assigned
+from factcheck.workflow import Invalid, NotAllowed
 
 
 def may_contribute(claim: Claim, user) -> bool:

@@ -3,6 +3,8 @@
 
 from django.contrib.auth.models import AnonymousUser, Group
 
+from factcheck.models import Assignment, Claim
+
 EDITORS = "Editors"
 REVIEWERS = "Reviewers"
 CMS = "CMS"
@@ -37,3 +39,46 @@ def is_editor(user) -> bool:
 
 def reviewer_group() -> Group:
     return Group.objects.get(name=REVIEWERS)
+
+
+def _open_assignment_of(claim: Claim, user) -> bool:
+    cached = getattr(claim, "_prefetched_objects_cache", {}).get("assignments")
+    if cached is not None:
+        return any(a.reviewer_id == user.pk and a.done_at is None for a in cached)
+    return Assignment.objects.filter(claim=claim, reviewer=user, done_at__isnull=True).exists()
+
+
+def is_assigned(claim: Claim, user) -> bool:
+    """Does this person hold an open assignment on the claim?"""
+    return bool(user is not None and user.is_authenticated and _open_assignment_of(claim, user))
+
+
+def available_actions(claim: Claim, user) -> set[str]:
+    """What this person may do to this claim now; pages show only these.
+
+    A hint for faces: the functions of factcheck.workflow check again, under lock."""
+    if not can_review(user):
+        return set()
+    editor, approver, assigned = can_triage(user), can_approve(user), is_assigned(claim, user)
+    actions: set[str] = set()
+    if editor:
+        actions |= {
+            Claim.Status.SUGGESTED: {"accept", "dismiss"},
+            Claim.Status.FLAGGED: {"assign", "dismiss"},
+            Claim.Status.ASSIGNED: {"assign", "dismiss", "submit"},
+            Claim.Status.DISMISSED: {"restore"},
+        }.get(claim.status, set())
+    if claim.status == Claim.Status.ASSIGNED and assigned:
+        actions.add("submit")
+    if approver and claim.status == Claim.Status.SUBMITTED:
+        pending = [v for v in claim.verdicts.all() if v.approved_at is None and v.returned_at is None]
+        if pending and max(pending, key=lambda v: v.revision).author_id != user.pk:
+            actions.add("approve")
+        actions.add("return")
+    if approver and claim.status == Claim.Status.PUBLISHED:
+        actions.add("correct")
+    if editor or assigned:
+        actions.add("comment")
+        if claim.status != Claim.Status.DISMISSED:
+            actions.add("evidence")
+    return actions

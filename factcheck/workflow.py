@@ -213,15 +213,33 @@ def _pending_verdict(claim: Claim) -> Verdict:
     return verdict
 
 
-def _add_verdict(claim: Claim, *, actor, rating: Rating, summary: str, evidence, reason: str = "") -> Verdict:
+MEDIA_CATEGORIES = {value for value, _ in Verdict._meta.get_field("media_authenticity").choices}
+
+
+def _add_verdict(
+    claim: Claim, *, actor, rating: Rating, summary: str, evidence, reason: str = "", media_authenticity: str = ""
+) -> Verdict:
     if not isinstance(rating, Rating):
         raise Invalid("Choose a rating from the scale.")
+    media_authenticity = media_authenticity or ""
+    if media_authenticity and media_authenticity not in MEDIA_CATEGORIES:
+        raise Invalid(
+            f"Unknown media authenticity {media_authenticity!r}; use one of {', '.join(sorted(MEDIA_CATEGORIES))}."
+        )
+    if media_authenticity and claim.kind not in (Claim.Kind.IMAGE, Claim.Kind.VIDEO):
+        raise Invalid("Media authenticity applies to image and video claims only.")
     summary = (summary or "").strip()
     if not summary:
         raise Invalid("A verdict needs a summary.")
     revision = (claim.verdicts.aggregate(n=Max("revision"))["n"] or 0) + 1
     verdict = Verdict.objects.create(
-        claim=claim, revision=revision, rating=rating, summary=summary, author=actor, correction_reason=reason
+        claim=claim,
+        revision=revision,
+        rating=rating,
+        summary=summary,
+        author=actor,
+        correction_reason=reason,
+        media_authenticity=media_authenticity,
     )
     items = [EvidenceItem(**item) if isinstance(item, dict) else item for item in evidence or ()]
     Evidence.objects.bulk_create(
@@ -232,7 +250,16 @@ def _add_verdict(claim: Claim, *, actor, rating: Rating, summary: str, evidence,
     return verdict
 
 
-def verdict_submit(claim: Claim | int, *, actor, rating: Rating, summary: str, evidence=(), note: str = "") -> Claim:
+def verdict_submit(
+    claim: Claim | int,
+    *,
+    actor,
+    rating: Rating,
+    summary: str,
+    evidence=(),
+    note: str = "",
+    media_authenticity: str = "",
+) -> Claim:
     """The assigned reviewer (or an editor) records a verdict and asks for approval."""
     _require(roles.can_review(actor), "Only reviewers and editors can record verdicts.")
     with transaction.atomic():
@@ -240,7 +267,14 @@ def verdict_submit(claim: Claim | int, *, actor, rating: Rating, summary: str, e
         _expect(locked, [S.ASSIGNED], "submit a verdict")
         assigned = Assignment.objects.filter(claim=locked, reviewer=actor, done_at__isnull=True).exists()
         _require(assigned or roles.can_triage(actor), "This claim is not assigned to you.")
-        verdict = _add_verdict(locked, actor=actor, rating=rating, summary=summary, evidence=evidence)
+        verdict = _add_verdict(
+            locked,
+            actor=actor,
+            rating=rating,
+            summary=summary,
+            evidence=evidence,
+            media_authenticity=media_authenticity,
+        )
         _record(
             locked,
             actor=actor,
@@ -294,7 +328,9 @@ def verdict_return(claim: Claim | int, *, actor, note: str) -> Claim:
     return _sync(claim, locked)
 
 
-def verdict_correct(claim: Claim | int, *, actor, rating: Rating, summary: str, reason: str, evidence=()) -> Claim:
+def verdict_correct(
+    claim: Claim | int, *, actor, rating: Rating, summary: str, reason: str, evidence=(), media_authenticity: str = ""
+) -> Claim:
     """Propose a correction of a published verdict: a new revision that waits
     for approval; the published one stays on record (and in force until then)."""
     _require(roles.can_approve(actor), "Only editors can correct published verdicts.")
@@ -304,51 +340,14 @@ def verdict_correct(claim: Claim | int, *, actor, rating: Rating, summary: str, 
         locked = _lock(claim)
         _expect(locked, [S.PUBLISHED], "correct this verdict")
         verdict = _add_verdict(
-            locked, actor=actor, rating=rating, summary=summary, evidence=evidence, reason=reason.strip()
+            locked,
+            actor=actor,
+            rating=rating,
+            summary=summary,
+            evidence=evidence,
+            reason=reason.strip(),
+            media_authenticity=media_authenticity,
         )
         data = {"verdict": verdict.pk, "revision": verdict.revision, "rating": rating.slug}
         _record(locked, actor=actor, action="correct", to_status=S.SUBMITTED, note=reason.strip(), data=data)
     return _sync(claim, locked)
-
-
-def _open_assignment_of(claim: Claim, user) -> bool:
-    cached = getattr(claim, "_prefetched_objects_cache", {}).get("assignments")
-    if cached is not None:
-        return any(a.reviewer_id == user.pk and a.done_at is None for a in cached)
-    return Assignment.objects.filter(claim=claim, reviewer=user, done_at__isnull=True).exists()
-
-
-def is_assigned(claim: Claim, user) -> bool:
-    """Does this person hold an open assignment on the claim?"""
-    return bool(user is not None and user.is_authenticated and _open_assignment_of(claim, user))
-
-
-def available_actions(claim: Claim, user) -> set[str]:
-    """What this person may do to this claim now; pages show only these.
-
-    A hint for faces: the transition functions above check again, under lock."""
-    if not roles.can_review(user):
-        return set()
-    editor, approver, assigned = roles.can_triage(user), roles.can_approve(user), is_assigned(claim, user)
-    actions: set[str] = set()
-    if editor:
-        actions |= {
-            S.SUGGESTED: {"accept", "dismiss"},
-            S.FLAGGED: {"assign", "dismiss"},
-            S.ASSIGNED: {"assign", "dismiss", "submit"},
-            S.DISMISSED: {"restore"},
-        }.get(claim.status, set())
-    if claim.status == S.ASSIGNED and assigned:
-        actions.add("submit")
-    if approver and claim.status == S.SUBMITTED:
-        pending = [v for v in claim.verdicts.all() if v.approved_at is None and v.returned_at is None]
-        if pending and max(pending, key=lambda v: v.revision).author_id != user.pk:
-            actions.add("approve")
-        actions.add("return")
-    if approver and claim.status == S.PUBLISHED:
-        actions.add("correct")
-    if editor or assigned:
-        actions.add("comment")
-        if claim.status != S.DISMISSED:
-            actions.add("evidence")
-    return actions

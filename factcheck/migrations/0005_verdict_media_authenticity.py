@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('factcheck', '0004_feeds_and_import_records'),
+        ("factcheck", "0004_feeds_and_import_records"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='verdict',
-            name='media_authenticity',
-            field=models.CharField(blank=True, choices=[('OriginalMediaContent', 'Original media, used in its context'), ('DecontextualizedContent', 'Authentic media, presented out of context'), ('EditedOrCroppedContent', 'Edited or cropped'), ('TransformedContent', 'Transformed (manipulated)'), ('StagedContent', 'Staged')], default='', help_text="For image and video claims: schema.org MediaReview's mediaAuthenticityCategory.", max_length=40),
+            model_name="verdict",
+            name="media_authenticity",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("OriginalMediaContent", "Original media, used in its context"),
+                    ("DecontextualizedContent", "Authentic media, presented out of context"),
+                    ("EditedOrCroppedContent", "Edited or cropped"),
+                    ("TransformedContent", "Transformed (manipulated)"),
+                    ("StagedContent", "Staged"),
+                ],
+                default="",
+                help_text="For image and video claims: schema.org MediaReview's mediaAuthenticityCategory.",
+                max_length=40,
+            ),
         ),
     ]

@@ -94,7 +94,7 @@ def _context_paragraph(claim: Claim):
 
 
 def _render_claim(request, claim: Claim, *, bound: tuple[str, object] | None = None, status: int = 200):
-    actions = workflow.available_actions(claim, request.user)
+    actions = roles.available_actions(claim, request.user)
     forms = {name: ACTIONS[name][0](action=name) for name in ACTIONS if name in actions}
     if bound is not None:
         forms[bound[0]] = bound[1]
@@ -134,7 +134,7 @@ def claim_action(request, pk: int, action: str):
     form_factory, call = ACTIONS[action]
     form = form_factory(request.POST, action=action)
     if not form.is_valid():
-        if action not in workflow.available_actions(claim, request.user):
+        if action not in roles.available_actions(claim, request.user):
             # Not theirs to do (or no longer): refuse, without offering the form.
             messages.error(request, f"You cannot {action} this claim now; it is {claim.get_status_display().lower()}.")
             return redirect("factcheck:claim", pk=claim.pk)
