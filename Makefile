@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install install-dev test lint format migrations-check check-deploy ci clean
+.PHONY: run install install-dev test lint format migrations-check check-deploy fuzz-api ci clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -46,7 +46,11 @@ check-deploy: install
 	DEBUG=0 SECRET_KEY=check-deploy-$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=desk.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
-ci: lint migrations-check check-deploy test
+## schemathesis against /api/schema/ (a throwaway PostgreSQL database factcheck_fuzz).
+fuzz-api: install-dev
+	scripts/fuzz-api $(VENV) 10
+
+ci: lint migrations-check check-deploy test fuzz-api
 
 clean:
 	rm -rf $(VENV) staticfiles test-output .pytest_cache .ruff_cache

@@ -37,6 +37,11 @@ def is_editor(user) -> bool:
     return can_triage(user)
 
 
+def is_cms(user) -> bool:
+    """A service account of the CMS: reads published data, pushes articles."""
+    return _active(user) and not can_review(user) and user.has_perm("factcheck.add_article")
+
+
 def reviewer_group() -> Group:
     return Group.objects.get(name=REVIEWERS)
 

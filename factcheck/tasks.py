@@ -3,7 +3,7 @@
 
 from django_tasks import task
 
-from factcheck import importing, notifications
+from factcheck import importing, notifications, webhooks
 
 
 @task()
@@ -19,3 +19,10 @@ def import_url_task(record_id: int) -> str:
 @task()
 def poll_feed_task(feed_id: int) -> dict:
     return importing.poll_and_record(feed_id)
+
+
+@task()
+def deliver_webhook(delivery_id: str) -> str:
+    """One attempt of a webhook delivery; a failed one is retried by a deferred task when the
+    backend can defer, else by `manage.py deliver_webhooks`."""
+    return webhooks.deliver(delivery_id, retry_with=deliver_webhook)

@@ -92,10 +92,14 @@ def _record(claim: Claim, *, actor, action: str, to_status: str, note: str = "",
 
 
 def _after_commit(event: Event) -> None:
-    from factcheck import tasks
+    from factcheck import tasks, webhooks
 
     event_id = event.pk
     transaction.on_commit(lambda: tasks.notify_event.enqueue(event_id))
+    # Inside the transition's transaction: the deliveries commit with the event (an outbox),
+    # and their sending is queued for after the commit.
+    for delivery in webhooks.queue_for_event(event, webhooks.claim_renderer()):
+        webhooks.schedule(delivery, tasks.deliver_webhook)
 
 
 def _sync(target: Claim | int, locked: Claim) -> Claim:

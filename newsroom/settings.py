@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "factcheck",
@@ -160,6 +162,37 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "factcheck.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "60/min"),
+        "user": env_str("API_THROTTLE_USER", "1200/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "factcheck.api.pagination.SyncCursorPagination",
+    "PAGE_SIZE": 50,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
+API_SYNC_SETTLE_SECONDS = env_int("API_SYNC_SETTLE_SECONDS", 2)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fact-check desk API",
+    "DESCRIPTION": (
+        "Push articles in, pull published verdicts out (JSON and schema.org ClaimReview), and drive the "
+        "claim workflow. Service accounts authenticate with `Authorization: Token <key>`; people with their "
+        'session. Errors are JSON: `{"error": {"message": ..., "fields": {...}}}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Production hardening: on whenever DEBUG is off, each switchable for setups
@@ -185,3 +218,28 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- ClaimReview (claimreview.py) ---
+# Where readers find a published fact-check (ClaimReview's "url"): the public base URL plus a
+# path template with {id}, the claim's id; and the newsroom named as the fact-check's author.
+FACTCHECK_PUBLIC_URL = (env_str("FACTCHECK_PUBLIC_URL") or SITE_URL).rstrip("/")
+FACTCHECK_URL_TEMPLATE = env_str("FACTCHECK_URL_TEMPLATE") or "/claims/{id}/"
+try:
+    _factcheck_path = FACTCHECK_URL_TEMPLATE.format(id=1)
+except (KeyError, IndexError, ValueError):
+    _factcheck_path = ""
+if "{id}" not in FACTCHECK_URL_TEMPLATE or not _factcheck_path:
+    raise ImproperlyConfigured(
+        f"FACTCHECK_URL_TEMPLATE={FACTCHECK_URL_TEMPLATE!r} must contain {{id}} and no other placeholder, "
+        "e.g. /claims/{id}/ or /fact-checks/{id}.html."
+    )
+FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME") or "Newsroom"
+FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL") or SITE_URL
+
+# --- Webhooks (webhooks.py) ---
+# Signed POSTs to the CMS (see factcheck/webhooks.py and the README's "Webhooks").
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)  # seconds to connect, and to wait for the answer
+WEBHOOK_RETRY_BASE = env_int("WEBHOOK_RETRY_BASE", 30)  # seconds before the 2nd attempt; doubles after each
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)  # then the delivery is failed (redeliver from the admin)
+# The claim in the body: a function of the claim returning JSON-able data (the API's representation).
+WEBHOOK_CLAIM_RENDERER = env_str("WEBHOOK_CLAIM_RENDERER", "factcheck.api.serializers.claim_payload")

@@ -14,6 +14,7 @@ from factcheck.models.claims import (
     Verdict,
 )
 from factcheck.models.imports import Feed, ImportRecord
+from factcheck.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AppendOnlyQuerySet",
@@ -28,5 +29,8 @@ __all__ = [
     "Media",
     "Rating",
     "Verdict",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "content_hash",
 ]

@@ -1,0 +1,13 @@
+from rest_framework.routers import DefaultRouter
+
+from factcheck.api import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("ratings", views.RatingViewSet, basename="rating")
+router.register("claimreview", views.ClaimReviewFeedViewSet, basename="claimreview")
+
+urlpatterns = router.urls

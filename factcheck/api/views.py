@@ -1,0 +1,298 @@
+"""/api/v1/: articles, claims and their workflow actions, ratings, ClaimReview.
+
+Views are thin: they validate input, call the import pipeline or the
+workflow, and answer with the fresh object."""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from factcheck import claimreview, importing, roles, workflow
+from factcheck.api import queries
+from factcheck.api.filters import ArticleFilter, ClaimFilter
+from factcheck.api.pagination import SyncCursorPagination
+from factcheck.api.permissions import DeskOnly, DeskOrService
+from factcheck.api.serializers import (
+    ArticleDetailSerializer,
+    ArticleInSerializer,
+    ArticleSerializer,
+    AssignInSerializer,
+    ClaimSerializer,
+    CorrectInSerializer,
+    FlagInSerializer,
+    NoteInSerializer,
+    RatingSerializer,
+    ReturnInSerializer,
+    SubmitInSerializer,
+)
+from factcheck.models import Media, Rating
+
+ERROR = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description='`{"error": {"message": "...", "code": "...", "fields": {...}}}`',
+)
+
+
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+def _public(request) -> bool:
+    return not roles.can_review(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List articles", description="Newest changes last; follow `next` to continue."),
+    retrieve=extend_schema(summary="An article with its text, media and claims (published ones for the CMS)"),
+)
+class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = "[0-9]{1,18}"
+    permission_classes = [DeskOrService]
+    service_may_write = True  # the CMS pushes articles
+    filterset_class = ArticleFilter
+    pagination_class = SyncCursorPagination
+
+    def get_queryset(self):
+        return queries.articles_for(self.request.user, with_claims=self.action == "retrieve")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return ArticleDetailSerializer
+        if self.action == "create":
+            return ArticleInSerializer
+        return ArticleSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "public": _public(self.request)}
+
+    @extend_schema(
+        summary="Push an article to be checked",
+        description=(
+            "Runs the import pipeline: sanitizes HTML, stores the article and suggests claims worth checking. "
+            "Idempotent: the same URL, `external_id` or text answers **200** with the article already there; "
+            "a new article answers **201**."
+        ),
+        request=ArticleInSerializer,
+        responses={201: ArticleSerializer, 200: ArticleSerializer, 400: ERROR, 403: ERROR},
+        examples=[
+            OpenApiExample(
+                "An article from the CMS",
+                value={
+                    "title": "Taliban claim victory in Panjshir",
+                    "body": "Taliban spokesman Zabihullah Mujahid said the province was completely conquered.",
+                    "url": "https://news.example.org/2021/09/06/panjshir",
+                    "external_id": "cms-48213",
+                    "outlet": "Example News",
+                    "published_at": "2021-09-06T10:00:00Z",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def create(self, request, *args, **kwargs):
+        if not (roles.can_triage(request.user) or roles.is_cms(request.user)):
+            return Response(
+                {"error": {"message": "Only editors and the CMS can push articles.", "code": "permission_denied"}},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        payload = ArticleInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        result = importing.import_payload(dict(payload.validated_data), user=request.user)
+        if result.outcome == importing.FAILED:
+            return Response({"error": {"message": result.message, "code": "import_failed"}}, status=400)
+        code = status.HTTP_201_CREATED if result.outcome == importing.CREATED else status.HTTP_200_OK
+        return Response(ArticleSerializer(result.article, context=self.get_serializer_context()).data, status=code)
+
+
+def _action_schema(summary: str, request, description: str = ""):
+    return extend_schema(
+        summary=summary,
+        description=description
+        or "Answers the fresh claim. 403 when this person may not do it, 409 when the claim is no longer in a "
+        "state that allows it (someone acted first), 400 for invalid input.",
+        request=request,
+        responses={200: ClaimSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR},
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List claims",
+        description=(
+            "Cursor-paginated in (updated_at, id) order. For incremental sync pass `updated_since` (the time of "
+            "your last sync) and follow `next` until it is null. A CMS token sees published claims only."
+        ),
+    ),
+    retrieve=extend_schema(summary="A claim with its current verdict, evidence and earlier revisions"),
+)
+class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = "[0-9]{1,18}"
+    serializer_class = ClaimSerializer
+    permission_classes = [DeskOrService]
+    filterset_class = ClaimFilter
+    pagination_class = SyncCursorPagination
+
+    def get_queryset(self):
+        return queries.claims_for(self.request.user)
+
+    def get_permissions(self):
+        if self.action not in ("list", "retrieve", "claimreview"):
+            return [DeskOnly()]
+        return super().get_permissions()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "public": _public(self.request)}
+
+    def _answer(self, pk) -> Response:
+        claim = self.get_queryset().get(pk=pk)
+        return Response(ClaimSerializer(claim, context=self.get_serializer_context()).data)
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer
+
+    @_action_schema("Flag a new claim in an article (editors)", FlagInSerializer)
+    def create(self, request, *args, **kwargs):
+        data = self._input(FlagInSerializer).validated_data
+        media = None
+        if data.get("media") is not None:
+            media = Media.objects.filter(pk=data["media"], article=data["article"]).first()
+            if media is None:
+                raise workflow.Invalid("No such media item in this article.")
+        claim = workflow.claim_flag(
+            article=data["article"], actor=request.user, text=data["text"], kind=data["kind"],
+            span_start=data.get("start"), span_end=data.get("end"), attribution=data["attribution"],
+            reason=data["reason"], priority=data["priority"], media=media,
+        )  # fmt: skip
+        response = self._answer(claim.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    def _claim_or_404(self, pk):
+        claim = self.get_queryset().filter(pk=pk).first()
+        if claim is None:
+            raise Http404
+        return claim
+
+    @_action_schema("Accept a suggested claim (editors)", NoteInSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        data = self._input(NoteInSerializer).validated_data
+        workflow.claim_accept(self._claim_or_404(pk), actor=request.user, note=data["note"])
+        return self._answer(pk)
+
+    @_action_schema("Dismiss a claim (editors)", NoteInSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        data = self._input(NoteInSerializer).validated_data
+        workflow.claim_dismiss(self._claim_or_404(pk), actor=request.user, note=data["note"])
+        return self._answer(pk)
+
+    @_action_schema("Restore a dismissed claim (editors)", NoteInSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        data = self._input(NoteInSerializer).validated_data
+        workflow.claim_restore(self._claim_or_404(pk), actor=request.user, note=data["note"])
+        return self._answer(pk)
+
+    @_action_schema("Assign a reviewer with a due date (editors)", AssignInSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        data = self._input(AssignInSerializer).validated_data
+        workflow.claim_assign(
+            self._claim_or_404(pk), actor=request.user, reviewer=data["reviewer"], due_at=data.get("due_at"),
+            note=data["note"],
+        )  # fmt: skip
+        return self._answer(pk)
+
+    @_action_schema(
+        "Record a verdict and submit it for approval (the assigned reviewer or an editor)", SubmitInSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        payload = self._input(SubmitInSerializer)
+        data = payload.validated_data
+        workflow.verdict_submit(
+            self._claim_or_404(pk), actor=request.user, rating=data["rating"], summary=data["summary"],
+            evidence=payload.evidence_items(), media_authenticity=data["media_authenticity"],
+        )  # fmt: skip
+        return self._answer(pk)
+
+    @_action_schema("Approve and publish the pending verdict (an editor who did not write it)", NoteInSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        data = self._input(NoteInSerializer).validated_data
+        workflow.verdict_approve(self._claim_or_404(pk), actor=request.user, note=data["note"])
+        return self._answer(pk)
+
+    @_action_schema("Return the pending verdict for rework, with a note (editors)", ReturnInSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_verdict(self, request, pk=None):
+        data = self._input(ReturnInSerializer).validated_data
+        workflow.verdict_return(self._claim_or_404(pk), actor=request.user, note=data["note"])
+        return self._answer(pk)
+
+    @_action_schema("Correct a published verdict: a new revision waiting for approval (editors)", CorrectInSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        payload = self._input(CorrectInSerializer)
+        data = payload.validated_data
+        workflow.verdict_correct(
+            self._claim_or_404(pk), actor=request.user, rating=data["rating"], summary=data["summary"],
+            reason=data["reason"], evidence=payload.evidence_items(), media_authenticity=data["media_authenticity"],
+        )  # fmt: skip
+        return self._answer(pk)
+
+    @extend_schema(
+        summary="schema.org ClaimReview (and MediaReview for photos and videos) of a published verdict",
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 404: ERROR},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONLDRenderer, JSONRenderer])
+    def claimreview(self, request, pk=None):
+        claim = self._claim_or_404(pk)
+        try:
+            return Response(claimreview.review_graph(claim))
+        except claimreview.NotPublished:
+            raise Http404 from None
+
+
+@extend_schema_view(list=extend_schema(summary="The rating scale, with the stable slugs verdicts use"))
+class RatingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Rating.objects.all()
+    serializer_class = RatingSerializer
+    permission_classes = [DeskOrService]
+    pagination_class = None
+    filter_backends = []
+
+
+class ClaimReviewFeedViewSet(viewsets.GenericViewSet):
+    """ClaimReview JSON-LD of every published verdict."""
+
+    permission_classes = [DeskOrService]
+    pagination_class = SyncCursorPagination
+    filter_backends = []
+    renderer_classes = [JSONLDRenderer, JSONRenderer]
+
+    def get_queryset(self):
+        return queries.claims_for(self.request.user).filter(status="published")
+
+    @extend_schema(
+        summary="Feed of ClaimReview JSON-LD for all published verdicts",
+        description=(
+            "`@graph` holds a ClaimReview per published claim (and a MediaReview for a photo or video whose "
+            "verdict rates its authenticity), oldest change first; `next` continues."
+        ),
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT},
+    )
+    def list(self, request):
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(self.get_queryset(), request, view=self)
+        body = claimreview.claimreview_feed(page)
+        body["next"], body["previous"] = paginator.get_next_link(), paginator.get_previous_link()
+        return Response(body)

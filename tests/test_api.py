@@ -1,0 +1,456 @@
+"""The CMS export API under /api/v1/: permissions, actions, errors, query counts."""
+
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from factcheck import roles, workflow
+from factcheck.models import Article, Claim, Event
+
+from .factories import ArticleFactory, UserFactory
+
+S = Claim.Status
+ACTORS = ["editor", "assigned_reviewer", "other_reviewer", "cms", "outsider", "anonymous"]
+
+
+@pytest.fixture
+def cms_user(db):
+    user = UserFactory(username="cms")
+    user.groups.add(Group.objects.get(name=roles.CMS))
+    return user
+
+
+@pytest.fixture
+def api(request, editor_user, assigned_reviewer, other_reviewer, cms_user, outsider):
+    """api(name) -> an APIClient authenticated as that person (the CMS by token)."""
+
+    def make(name: str) -> APIClient:
+        client = APIClient()
+        if name == "cms":
+            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=cms_user)[0].key}")
+        elif name != "anonymous":
+            people = {
+                "editor": editor_user,
+                "assigned_reviewer": assigned_reviewer,
+                "other_reviewer": other_reviewer,
+                "outsider": outsider,
+            }
+            client.force_authenticate(people[name])
+        return client
+
+    return make
+
+
+def _error(response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["message"], body
+    return body["error"]
+
+
+# --- who sees what ---------------------------------------------------------------
+
+# Every list endpoint: the desk and the CMS read, an outsider is refused, anonymous must authenticate.
+LIST_STATUS = {"editor": 200, "assigned_reviewer": 200, "other_reviewer": 200, "cms": 200, "outsider": 403,
+               "anonymous": 401}  # fmt: skip
+LISTS = ("/api/v1/claims/", "/api/v1/articles/", "/api/v1/ratings/", "/api/v1/claimreview/")
+READS = dict.fromkeys(LISTS, LIST_STATUS)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("endpoint", list(READS))
+def test_list_endpoints_answer_each_kind_of_account(api, make_claim, endpoint, actor):
+    make_claim(S.PUBLISHED)
+    response = api(actor).get(endpoint)
+    assert response.status_code == READS[endpoint][actor]
+    if response.status_code >= 400:
+        _error(response)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_a_cms_token_never_sees_an_unpublished_claim(api, make_claim, actor):
+    published, draft = make_claim(S.PUBLISHED), make_claim(S.SUBMITTED)
+    client = api(actor)
+    listed = client.get("/api/v1/claims/")
+    detail = client.get(f"/api/v1/claims/{draft.pk}/")
+    article = client.get(f"/api/v1/articles/{draft.article_id}/")
+    if actor in ("outsider", "anonymous"):
+        assert {listed.status_code, detail.status_code, article.status_code} <= {401, 403}
+        return
+    ids = {c["id"] for c in listed.json()["results"]}
+    if actor == "cms":
+        assert ids == {published.pk}
+        assert detail.status_code == 404
+        assert [c["id"] for c in article.json()["claims"]] == [published.pk]
+        assert client.get(f"/api/v1/claims/{draft.pk}/claimreview/").status_code == 404
+    else:
+        assert ids == {published.pk, draft.pk} and detail.status_code == 200
+
+
+def test_a_cms_token_sees_no_users_data(api, make_claim):
+    claim = make_claim(S.PUBLISHED)
+    body = api("cms").get(f"/api/v1/claims/{claim.pk}/").json()
+    assert body["verdict"]["author"] is None and body["verdict"]["approved_by"] is None
+    assert body["pending_verdict"] is None
+    assert "reviewer1" not in str(body) and "editor1" not in str(body)
+    people = api("editor").get(f"/api/v1/claims/{claim.pk}/").json()
+    assert people["verdict"]["author"] == "reviewer1" and people["verdict"]["approved_by"] == "editor1"
+
+
+def test_the_claim_detail_has_verdict_revisions_evidence_and_links(api, make_claim, editor_user, second_editor):
+    from factcheck.models import Rating
+
+    claim = make_claim(S.PUBLISHED)
+    workflow.verdict_correct(
+        claim, actor=editor_user, rating=Rating.objects.get(slug="false"), summary="New footage.", reason="Video",
+        evidence=[{"url": "https://example.org/video", "description": "Dated footage"}],
+    )  # fmt: skip
+    workflow.verdict_approve(claim, actor=second_editor)
+    body = api("cms").get(f"/api/v1/claims/{claim.pk}/").json()
+    assert body["status"] == "published" and body["kind"] == "quote"
+    assert body["verdict"]["rating"] == {
+        "slug": "false", "label": "False", "value": 1, "best": 5, "worst": 1, "colour": "#dc3545",
+    }  # fmt: skip
+    assert body["verdict"]["revision"] == 2 and body["verdict"]["correction_reason"] == "Video"
+    assert [r["rating"]["slug"] for r in body["revisions"]] == ["unverifiable"]
+    assert body["evidence"][0]["url"] == "https://example.org/video"
+    assert body["article"]["id"] == claim.article_id
+    assert body["links"]["claimreview"].endswith(f"/api/v1/claims/{claim.pk}/claimreview/")
+    assert body["span"] == {"start": claim.span_start, "end": claim.span_end}
+
+
+# --- pushing articles ---------------------------------------------------------------
+
+ARTICLE = {
+    "title": "Minister claims record turnout",
+    "body": "The minister said turnout was 80 percent, a record, according to officials.",
+    "url": "https://news.example.org/turnout?utm_source=cms",
+    "external_id": "cms-77",
+    "outlet": "Example News",
+    "published_at": "2021-09-06T10:00:00Z",
+}
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [("editor", 201), ("cms", 201), ("assigned_reviewer", 403), ("outsider", 403), ("anonymous", 401)],
+)
+def test_who_may_push_an_article(api, actor, expected):
+    response = api(actor).post("/api/v1/articles/", ARTICLE, format="json")
+    assert response.status_code == expected
+    assert Article.objects.count() == (1 if expected == 201 else 0)
+
+
+def test_pushing_an_article_is_idempotent_on_url_or_external_id(api):
+    client = api("cms")
+    first = client.post("/api/v1/articles/", ARTICLE, format="json")
+    assert first.status_code == 201 and first.json()["url"] == "https://news.example.org/turnout"
+    again = client.post("/api/v1/articles/", {**ARTICLE, "body": ARTICLE["body"] + " Edited."}, format="json")
+    by_id = client.post("/api/v1/articles/", {**ARTICLE, "url": "", "body": "Other text said 3."}, format="json")
+    assert (again.status_code, by_id.status_code) == (200, 200)
+    assert again.json()["id"] == by_id.json()["id"] == first.json()["id"]
+    article = Article.objects.get()
+    assert article.source == Article.Source.API and article.claims.filter(status=S.SUGGESTED).exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"title": "No body"}, None),
+        ({**ARTICLE, "status": "published"}, "status"),
+        ({**ARTICLE, "published_at": "soon"}, None),
+        ({**ARTICLE, "url": "javascript:alert(1)"}, None),
+        ([1, 2, 3], None),
+        ({"title": ["not", "a", "string"], "body": "x"}, "title"),
+    ],
+)
+def test_bad_article_payloads_answer_400_json(api, payload, field):
+    response = api("cms").post("/api/v1/articles/", payload, format="json")
+    assert response.status_code == 400
+    error = _error(response)
+    if field:
+        assert field in error["fields"]
+    assert not Article.objects.exists()
+
+
+def test_malformed_json_answers_400_json(api):
+    response = api("cms").post("/api/v1/articles/", "{not json", content_type="application/json")
+    assert response.status_code == 400 and "JSON parse error" in _error(response)["message"]
+
+
+# --- workflow actions ---------------------------------------------------------------
+
+ACTIONS = {
+    # action: (start status, body, who may)
+    "accept": (S.SUGGESTED, {}, {"editor"}),
+    "dismiss": (S.FLAGGED, {"note": "Not newsworthy"}, {"editor"}),
+    "restore": (S.DISMISSED, {}, {"editor"}),
+    "assign": (S.FLAGGED, {"reviewer": "reviewer2", "due_at": "2099-01-01T12:00:00Z"}, {"editor"}),
+    "submit": (S.ASSIGNED,
+               {"rating": "false", "summary": "Checked.", "evidence": [{"url": "https://e.org/x", "note": "y"}]},
+               {"editor", "assigned_reviewer"}),
+    "approve": (S.SUBMITTED, {}, {"editor"}),
+    "return": (S.SUBMITTED, {"note": "Find a second source."}, {"editor"}),
+    "correct": (S.PUBLISHED, {"rating": "false", "summary": "New video.", "reason": "Footage surfaced."}, {"editor"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("name", list(ACTIONS))
+def test_each_action_is_allowed_only_for_the_right_account(api, make_claim, name, actor):
+    start, body, allowed = ACTIONS[name]
+    claim = make_claim(start)
+    events = Event.objects.filter(claim=claim).count()
+    response = api(actor).post(f"/api/v1/claims/{claim.pk}/{name}/", body, format="json")
+    claim.refresh_from_db()
+    if actor in allowed:
+        assert response.status_code == 200, response.json()
+        assert response.json()["status"] == claim.status != start or name == "assign"
+        assert Event.objects.filter(claim=claim).count() == events + 1
+    else:
+        expected = {"anonymous": 401}.get(actor, 403)
+        assert response.status_code == expected, response.json()
+        _error(response)
+        assert claim.status == start and Event.objects.filter(claim=claim).count() == events
+
+
+def test_a_stale_action_answers_409(api, make_claim):
+    claim = make_claim(S.PUBLISHED)
+    response = api("editor").post(f"/api/v1/claims/{claim.pk}/approve/", {}, format="json")
+    assert response.status_code == 409 and "published" in _error(response)["message"]
+
+
+def test_the_author_of_a_verdict_cannot_approve_it_through_the_api(api, make_claim, editor_user, rating):
+    claim = make_claim(S.ASSIGNED)
+    workflow.verdict_submit(claim, actor=editor_user, rating=rating, summary="Mine.")
+    response = api("editor").post(f"/api/v1/claims/{claim.pk}/approve/", {}, format="json")
+    assert response.status_code == 403 and "another editor" in _error(response)["message"]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "field"),
+    [
+        ("assign", {"reviewer": "nobody"}, "reviewer"),
+        ("assign", {"reviewer": "reviewer2", "due_at": "tomorrow"}, "due_at"),
+        ("submit", {"rating": "pants-on-fire", "summary": "x"}, "rating"),
+        ("submit", {"rating": "false"}, "summary"),
+        ("submit", {"rating": "false", "summary": "x", "status": "published"}, "status"),
+        ("submit", {"rating": "false", "summary": "x", "author": 1}, "author"),
+        ("return", {}, "note"),
+        ("submit", {"rating": "false", "summary": "x", "evidence": [{"url": "javascript:alert(1)"}]}, "evidence"),
+    ],
+)
+def test_invalid_action_bodies_answer_400_with_the_field(api, make_claim, name, body, field):
+    claim = make_claim(S.SUBMITTED if name == "return" else S.FLAGGED if name == "assign" else S.ASSIGNED)
+    response = api("editor").post(f"/api/v1/claims/{claim.pk}/{name}/", body, format="json")
+    assert response.status_code == 400, response.json()
+    assert field in _error(response)["fields"]
+
+
+def test_the_api_assigns_by_username_or_id(api, make_claim, other_reviewer):
+    first, second = make_claim(S.FLAGGED), make_claim(S.FLAGGED)
+    assert api("editor").post(f"/api/v1/claims/{first.pk}/assign/", {"reviewer": other_reviewer.pk}).status_code == 200
+    assert api("editor").post(f"/api/v1/claims/{second.pk}/assign/", {"reviewer": "reviewer2"}).status_code == 200
+
+
+def test_flagging_a_claim_through_the_api(api, article):
+    text = "reportedly numbers in the thousands"
+    start = article.body.index(text)
+    body = {"article": article.pk, "kind": "statistic", "text": text, "start": start, "end": start + len(text)}
+    response = api("editor").post("/api/v1/claims/", body, format="json")
+    assert response.status_code == 201 and response.json()["status"] == "flagged"
+    wrong = api("editor").post("/api/v1/claims/", {**body, "start": 0}, format="json")
+    assert wrong.status_code == 400 and "does not match" in _error(wrong)["message"]
+    forged = api("editor").post("/api/v1/claims/", {**body, "status": "published"}, format="json")
+    assert forged.status_code == 400 and "status" in _error(forged)["fields"]
+    reviewer = api("assigned_reviewer").post("/api/v1/claims/", body, format="json")
+    assert reviewer.status_code == 403
+    assert Claim.objects.count() == 1
+
+
+def test_claims_cannot_be_edited_or_deleted(api, make_claim):
+    claim = make_claim(S.FLAGGED)
+    client = api("editor")
+    assert client.patch(f"/api/v1/claims/{claim.pk}/", {"status": "published"}, format="json").status_code == 405
+    assert client.delete(f"/api/v1/claims/{claim.pk}/").status_code == 405
+    claim.refresh_from_db()
+    assert claim.status == S.FLAGGED
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/claims/99999999999999999999999/",
+        "/api/v1/claims/abc/",
+        "/api/v1/claims/?article=99999999999999999999999",
+        "/api/v1/claims/?updated_since=yesterday",
+        "/api/v1/claims/?cursor=garbage",
+        "/api/v1/claims/?status=bogus",
+        "/api/v1/claims/?page_size=100000",
+        "/api/v1/articles/?updated_since=9999-12-31T23:59:59Z",
+    ],
+)
+def test_odd_queries_answer_json_never_500(api, path, make_claim):
+    make_claim(S.PUBLISHED)
+    response = api("editor").get(path)
+    assert response.status_code < 500
+    if response.status_code >= 400 and response["Content-Type"].startswith("application/json"):
+        _error(response)
+
+
+def test_page_size_is_capped(api, make_claim, settings):
+    settings.API_MAX_PAGE_SIZE = 3
+    for _ in range(5):
+        make_claim(S.FLAGGED)
+    body = api("editor").get("/api/v1/claims/?page_size=100").json()
+    assert len(body["results"]) == 3 and body["next"]
+
+
+def test_ratings_list_the_stable_slugs(api):
+    slugs = [r["slug"] for r in api("cms").get("/api/v1/ratings/").json()]
+    assert slugs == ["true", "mostly-true", "mixed", "mostly-false", "false", "misleading", "unverifiable"]
+
+
+# --- filters and incremental sync ---------------------------------------------------------------
+
+
+def test_claim_filters(api, make_claim):
+    published, flagged = make_claim(S.PUBLISHED), make_claim(S.FLAGGED, text="reportedly numbers in the thousands")
+    client = api("editor")
+
+    def ids(query):
+        return {c["id"] for c in client.get(f"/api/v1/claims/?{query}").json()["results"]}
+
+    assert ids("status=published") == {published.pk}
+    assert ids("status=published&status=flagged") == {published.pk, flagged.pk}
+    assert ids("rating=unverifiable") == {published.pk}
+    assert ids(f"article={published.article_id}") == {published.pk, flagged.pk}
+    assert ids("kind=statistic") == set()
+    assert ids("updated_since=2099-01-01T00:00:00Z") == set()
+
+
+def test_article_filter_by_url_ignores_tracking_parameters(api):
+    api("cms").post("/api/v1/articles/", ARTICLE, format="json")
+    found = api("cms").get("/api/v1/articles/?url=https://news.example.org/turnout?utm_medium=x").json()
+    assert [a["external_id"] for a in found["results"]] == ["cms-77"]
+
+
+def test_incremental_sync_sees_each_published_claim_exactly_once(api, make_claim, settings, second_editor):
+    """A CMS syncs in runs (follow `next`, keep `resume`) while editors keep publishing."""
+    settings.API_SYNC_SETTLE_SECONDS = 0
+    waiting = [make_claim(S.SUBMITTED) for _ in range(9)]
+    for _ in range(4):
+        make_claim(S.PUBLISHED)
+    since = quote((timezone.now() - timedelta(hours=1)).isoformat())
+    client = api("cms")
+    seen: list[int] = []
+    resume = f"/api/v1/claims/?updated_since={since}&page_size=2"
+    for _run in range(20):  # sync runs, until a run finds nothing new
+        url, found = resume, 0
+        while url:
+            body = client.get(url).json()
+            seen.extend(c["id"] for c in body["results"])
+            found += len(body["results"])
+            if waiting:  # between two pages, someone publishes another claim
+                workflow.verdict_approve(waiting.pop(), actor=second_editor)
+            url, resume = body["next"], body["resume"] or resume
+        if not found and not waiting:
+            break
+    assert sorted(seen) == sorted(set(seen))  # nothing twice
+    assert set(seen) == set(Claim.objects.filter(status=S.PUBLISHED).values_list("pk", flat=True))
+    assert len(seen) == 13 and not waiting
+    # A correction published later comes back once, after the resume point.
+    corrected = Claim.objects.get(pk=seen[0])
+    from factcheck.models import Rating
+
+    workflow.verdict_correct(corrected, actor=second_editor, rating=Rating.objects.get(slug="false"), summary="x",
+                             reason="y")  # fmt: skip
+    from .factories import editor
+
+    workflow.verdict_approve(corrected, actor=editor("editor3"))
+    again = client.get(resume).json()
+    assert [c["id"] for c in again["results"]] == [corrected.pk] and again["results"][0]["verdict"]["revision"] == 2
+
+
+def test_incremental_sync_waits_for_changes_to_settle(api, make_claim, settings):
+    settings.API_SYNC_SETTLE_SECONDS = 60
+    make_claim(S.PUBLISHED)
+    since = (timezone.now() - timedelta(hours=1)).isoformat()
+    assert api("cms").get("/api/v1/claims/", {"updated_since": since}).json()["results"] == []
+    assert len(api("cms").get("/api/v1/claims/").json()["results"]) == 1  # plain listing is immediate
+
+
+# --- pinned query counts ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [1, 200])
+def test_claim_list_query_count_is_the_same_at_1_and_200_claims(api, make_claim, rows, django_assert_num_queries):
+    article = ArticleFactory()
+    for _ in range(rows):
+        claim = workflow.claim_suggest(article=article, text="reportedly numbers in the thousands")
+        Claim.objects.filter(pk=claim.pk)  # (suggested claims are enough: the page reads the same relations)
+    client = api("editor")
+    # user + its permissions (2), page of claims (with article, media), verdicts (+rating, people), evidence
+    with django_assert_num_queries(5):
+        response = client.get("/api/v1/claims/?page_size=200")
+    assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_claim_detail_and_article_detail_query_counts_are_fixed(api, make_claim, rows, django_assert_num_queries):
+    claims = [make_claim(S.PUBLISHED) for _ in range(rows)]
+    client = api("cms")
+    # token, perms (user, groups), claim (+article, media), verdicts, evidence
+    with django_assert_num_queries(6):
+        assert client.get(f"/api/v1/claims/{claims[0].pk}/").status_code == 200
+    # token, perms (user, groups), article, media, claims (+article, media), verdicts, evidence
+    with django_assert_num_queries(8):
+        assert client.get(f"/api/v1/articles/{claims[0].article_id}/").status_code == 200
+
+
+# --- ClaimReview, schema and docs ---------------------------------------------------------------
+
+
+def test_claimreview_endpoint_answers_json_ld(api, make_claim):
+    claim = make_claim(S.PUBLISHED)
+    response = api("cms").get(f"/api/v1/claims/{claim.pk}/claimreview/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/ld+json")
+    graph = response.json()["@graph"]
+    review = next(node for node in graph if node["@type"] == "ClaimReview")
+    assert review["claimReviewed"] == claim.text and review["reviewRating"]["alternateName"] == "Unverifiable"
+
+
+def test_the_claimreview_feed_lists_published_verdicts_only(api, make_claim):
+    published = make_claim(S.PUBLISHED)
+    make_claim(S.SUBMITTED)
+    body = api("cms").get("/api/v1/claimreview/").json()
+    reviews = [node for node in body["@graph"] if node["@type"] == "ClaimReview"]
+    assert [r["claimReviewed"] for r in reviews] == [published.text]
+    assert body["@context"] == "https://schema.org" and body["next"] is None
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_claimreview_feed_query_count_is_fixed(api, make_claim, rows, django_assert_num_queries):
+    for _ in range(rows):
+        make_claim(S.PUBLISHED)
+    client = api("cms")
+    # token, perms (user, groups), page of claims (+article, media), verdicts, evidence
+    with django_assert_num_queries(6):
+        assert client.get("/api/v1/claimreview/?page_size=50").status_code == 200
+
+
+def test_the_openapi_schema_and_offline_docs(client, db):
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in ("/api/v1/claims/", "/api/v1/claims/{id}/submit/", "/api/v1/articles/", "/api/v1/claimreview/"):
+        assert path in paths
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    page = docs.content.decode()
+    assert "drf_spectacular_sidecar/swagger-ui-dist" in page
+    assert "cdn." not in page and "unpkg" not in page and "jsdelivr" not in page
