@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections, connection
 
 from factcheck import tasks
 from factcheck.models import Feed
@@ -47,4 +48,6 @@ class Command(BaseCommand):
             raise CommandError(f"{failed} feed(s) could not be read.")
         while every:
             time.sleep(every)
+            if not connection.in_atomic_block:
+                close_old_connections()  # a long-running poller drops stale connections
             self.poll_once()
