@@ -454,3 +454,15 @@ def test_the_openapi_schema_and_offline_docs(client, db):
     page = docs.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist" in page
     assert "cdn." not in page and "unpkg" not in page and "jsdelivr" not in page
+
+
+def test_tokens_are_throttled_with_a_json_429(api, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import UserRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/min", "anon": "2/min"})
+    client = api("cms")
+    assert [client.get("/api/v1/ratings/").status_code for _ in range(3)] == [200, 200, 429]
+    assert "throttled" in _error(client.get("/api/v1/ratings/"))["code"]
+    cache.clear()

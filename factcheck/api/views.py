@@ -109,14 +109,14 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(ArticleSerializer(result.article, context=self.get_serializer_context()).data, status=code)
 
 
-def _action_schema(summary: str, request, description: str = ""):
+def _action_schema(summary: str, request, example: dict | None = None):
     return extend_schema(
         summary=summary,
-        description=description
-        or "Answers the fresh claim. 403 when this person may not do it, 409 when the claim is no longer in a "
-        "state that allows it (someone acted first), 400 for invalid input.",
+        description="Answers the fresh claim. 403 when this person may not do it, 409 when the claim is no longer "
+        "in a state that allows it (someone acted first), 400 for invalid input.",
         request=request,
         responses={200: ClaimSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR},
+        examples=[OpenApiExample(summary, value=example if example is not None else {}, request_only=True)],
     )
 
 
@@ -157,7 +157,18 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         serializer.is_valid(raise_exception=True)
         return serializer
 
-    @_action_schema("Flag a new claim in an article (editors)", FlagInSerializer)
+    @_action_schema(
+        "Flag a new claim in an article (editors)",
+        FlagInSerializer,
+        {
+            "article": 1,
+            "kind": "statistic",
+            "text": "reportedly numbers in the thousands",
+            "start": 3120,
+            "end": 3155,
+            "reason": "Unsourced figure.",
+        },  # fmt: skip
+    )
     def create(self, request, *args, **kwargs):
         data = self._input(FlagInSerializer).validated_data
         media = None
@@ -180,28 +191,32 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             raise Http404
         return claim
 
-    @_action_schema("Accept a suggested claim (editors)", NoteInSerializer)
+    @_action_schema("Accept a suggested claim (editors)", NoteInSerializer, {"note": "Worth checking."})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         data = self._input(NoteInSerializer).validated_data
         workflow.claim_accept(self._claim_or_404(pk), actor=request.user, note=data["note"])
         return self._answer(pk)
 
-    @_action_schema("Dismiss a claim (editors)", NoteInSerializer)
+    @_action_schema("Dismiss a claim (editors)", NoteInSerializer, {"note": "An opinion, not a claim."})
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
         data = self._input(NoteInSerializer).validated_data
         workflow.claim_dismiss(self._claim_or_404(pk), actor=request.user, note=data["note"])
         return self._answer(pk)
 
-    @_action_schema("Restore a dismissed claim (editors)", NoteInSerializer)
+    @_action_schema("Restore a dismissed claim (editors)", NoteInSerializer, {"note": "New evidence."})
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
         data = self._input(NoteInSerializer).validated_data
         workflow.claim_restore(self._claim_or_404(pk), actor=request.user, note=data["note"])
         return self._answer(pk)
 
-    @_action_schema("Assign a reviewer with a due date (editors)", AssignInSerializer)
+    @_action_schema(
+        "Assign a reviewer with a due date (editors)",
+        AssignInSerializer,
+        {"reviewer": "reviewer", "due_at": "2026-12-01T17:00:00Z"},
+    )
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         data = self._input(AssignInSerializer).validated_data
@@ -212,7 +227,14 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self._answer(pk)
 
     @_action_schema(
-        "Record a verdict and submit it for approval (the assigned reviewer or an editor)", SubmitInSerializer
+        "Record a verdict and submit it for approval (the assigned reviewer or an editor)",
+        SubmitInSerializer,
+        {
+            "rating": "unverifiable",
+            "summary": "The buildings match Bazarak; nothing dates the photo.",
+            "evidence": [{"url": "https://example.org/geolocation", "note": "Satellite comparison"}],
+            "media_authenticity": "OriginalMediaContent",
+        },  # fmt: skip
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
@@ -224,21 +246,36 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         )  # fmt: skip
         return self._answer(pk)
 
-    @_action_schema("Approve and publish the pending verdict (an editor who did not write it)", NoteInSerializer)
+    @_action_schema(
+        "Approve and publish the pending verdict (an editor who did not write it)", NoteInSerializer, {"note": ""}
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         data = self._input(NoteInSerializer).validated_data
         workflow.verdict_approve(self._claim_or_404(pk), actor=request.user, note=data["note"])
         return self._answer(pk)
 
-    @_action_schema("Return the pending verdict for rework, with a note (editors)", ReturnInSerializer)
+    @_action_schema(
+        "Return the pending verdict for rework, with a note (editors)",
+        ReturnInSerializer,
+        {"note": "Call the governor's office for a second source."},
+    )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_verdict(self, request, pk=None):
         data = self._input(ReturnInSerializer).validated_data
         workflow.verdict_return(self._claim_or_404(pk), actor=request.user, note=data["note"])
         return self._answer(pk)
 
-    @_action_schema("Correct a published verdict: a new revision waiting for approval (editors)", CorrectInSerializer)
+    @_action_schema(
+        "Correct a published verdict: a new revision waiting for approval (editors)",
+        CorrectInSerializer,
+        {
+            "rating": "false",
+            "summary": "Dated footage shows the flag a day earlier, elsewhere.",
+            "reason": "New footage surfaced.",
+            "evidence": [],
+        },  # fmt: skip
+    )
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         payload = self._input(CorrectInSerializer)
