@@ -314,3 +314,28 @@ def test_two_concurrent_imports_of_the_same_article_create_one():
         thread.join(timeout=30)
     assert sorted(outcomes) == ["created", "duplicate"]
     assert Article.objects.count() == 1
+
+
+def test_a_page_yields_its_images_with_captions_and_credits_og_image_and_embedded_videos(db):
+    page = b"""<html><head><title>Flood</title>
+    <meta property="og:image" content="https://cdn.example.org/share.jpg">
+    <meta property="og:video" content="https://video.example.org/flood.mp4"></head><body><article>
+    <h1>Flood</h1><p>The mayor said 40 homes were flooded on Monday, according to the city.</p>
+    <figure><img src="/img/street.jpg" alt="A street"><figcaption>Water on Main Street.
+      <span class="credit">Photo: Jane Roe/Agency</span></figcaption></figure>
+    <p>Residents said the water rose within an hour, and officials reported no injuries.</p>
+    <iframe src="https://www.youtube.com/embed/abc123" title="Aerial footage"></iframe>
+    </article></body></html>"""
+    with LocalServer() as server:
+        from django.test import override_settings
+
+        server.routes["/flood"] = (200, "text/html", page)
+        with override_settings(IMPORT_FETCH_ALLOWED_NETWORKS=["127.0.0.1/32"]):
+            result = importing.import_url(server.url("/flood"))
+    assert result.outcome == importing.CREATED, result.message
+    media = {(m.kind, m.url): m for m in result.article.media.all()}
+    street = media[("image", server.url("/img/street.jpg"))]
+    assert street.caption == "Water on Main Street." and street.credit == "Photo: Jane Roe/Agency"
+    assert ("image", "https://cdn.example.org/share.jpg") in media
+    assert ("video", "https://video.example.org/flood.mp4") in media
+    assert media[("video", "https://www.youtube.com/embed/abc123")].caption == "Aerial footage"
