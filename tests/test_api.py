@@ -235,6 +235,8 @@ def test_the_author_of_a_verdict_cannot_approve_it_through_the_api(api, make_cla
     ("name", "body", "field"),
     [
         ("assign", {"reviewer": "nobody"}, "reviewer"),
+        ("assign", {"reviewer": "y\U0003414f\u0000"}, "reviewer"),  # found by schemathesis on PostgreSQL
+        ("assign", {"reviewer": "reviewer2", "note": "nul\u0000"}, "note"),
         ("assign", {"reviewer": "reviewer2", "due_at": "tomorrow"}, "due_at"),
         ("submit", {"rating": "pants-on-fire", "summary": "x"}, "rating"),
         ("submit", {"rating": "false"}, "summary"),

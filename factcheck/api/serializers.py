@@ -204,7 +204,8 @@ class ReviewerField(serializers.Field):
     default_error_messages = {"unknown": "No reviewer {value!r}."}
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | str) or str(data).strip() == "":
+        # (NUL characters never name anyone, and PostgreSQL refuses them in a query.)
+        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).strip() or "\x00" in str(data):
             self.fail("unknown", value=data)
         users = get_user_model().objects.filter(is_active=True)
         text = str(data).strip()
