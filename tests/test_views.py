@@ -65,3 +65,25 @@ def test_claim_page_shows_the_timeline(request, client, make_claim, who):
 def test_unknown_claim_is_404(client, editor_user):
     client.force_login(editor_user)
     assert client.get("/claims/999999/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/factcheck/claim/?q=%00",
+        "/admin/factcheck/claim/?reviewer=%00&rating=%00",
+        "/articles/?q=%00&outlet=%00",
+        "/?suggested-page=%00",
+        "/api/v1/claims/?rating=%00",
+    ],
+)
+def test_a_nul_character_in_a_query_is_a_400_never_a_database_error(client, editor_user, url):
+    client.force_login(editor_user)
+    response = client.get(url)
+    assert response.status_code == 400 and b"NUL character" in response.content
+
+
+def test_a_nul_character_in_a_form_is_a_400(client, editor_user):
+    client.force_login(editor_user)
+    response = client.post("/articles/import/", {"source": "paste", "paste-body": "Text\x00"})
+    assert response.status_code == 400 and b"NUL character" in response.content
