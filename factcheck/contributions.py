@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 
 from factcheck import roles
 from factcheck.models import Claim, Comment, Evidence
@@ -27,7 +28,9 @@ def evidence_add(claim: Claim, *, actor, url: str = "", description: str = "") -
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             raise Invalid("The link must be an http(s) address.") from None
-    return Evidence.objects.create(claim=claim, url=url, description=description, added_by=actor)
+    evidence = Evidence.objects.create(claim=claim, url=url, description=description, added_by=actor)
+    _touch(claim)
+    return evidence
 
 
 def comment_add(claim: Claim, *, actor, body: str) -> Comment:
@@ -36,4 +39,12 @@ def comment_add(claim: Claim, *, actor, body: str) -> Comment:
     body = (body or "").strip()
     if not body:
         raise Invalid("A comment needs some text.")
-    return Comment.objects.create(claim=claim, author=actor, body=body)
+    comment = Comment.objects.create(claim=claim, author=actor, body=body)
+    _touch(claim)
+    return comment
+
+
+def _touch(claim: Claim) -> None:
+    """The claim changed: incremental sync (updated_since) must see it again."""
+    claim.updated_at = timezone.now()
+    Claim.objects.filter(pk=claim.pk).update(updated_at=claim.updated_at)

@@ -16,6 +16,9 @@ urlpatterns = [
     path("", include("factcheck.urls")),
 ]
 
+handler404 = "factcheck.views.errors.not_found"
+handler500 = "factcheck.views.errors.server_error"
+
 admin.site.site_header = "Fact-check desk"
 admin.site.site_title = "Fact-check desk"
 admin.site.index_title = "Back office"

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from factcheck import contributions, workflow
-from factcheck.models import Assignment, Claim, Media
+from factcheck.models import Assignment, Claim, Media, Rating
 
 from .factories import ArticleFactory
 
@@ -559,3 +559,37 @@ def test_error_pages_say_why_in_the_site_style(request, client, make_claim, acto
     page = response.content.decode()
     assert response.status_code == status
     assert reason in page and "Back to the desk" in page and "bootstrap.min.css" in page
+
+
+def test_a_reviewer_rates_a_photos_authenticity_on_the_page(client, editor_user, assigned_reviewer, article):
+    photo = Media.objects.create(article=article, kind="image", caption="A flag over a building")
+    claim = workflow.claim_flag(article=article, actor=editor_user, text="The photo shows the flag", kind="image",
+                                media=photo)  # fmt: skip
+    workflow.claim_assign(claim, actor=editor_user, reviewer=assigned_reviewer)
+    client.force_login(assigned_reviewer)
+    assert 'name="media_authenticity"' in client.get(f"/claims/{claim.pk}/").content.decode()
+    rating = Rating.objects.get(slug="unverifiable")
+    response = post_action(
+        client,
+        claim,
+        "submit",
+        {"rating": rating.pk, "summary": "Unconfirmed.", "media_authenticity": "OriginalMediaContent"},
+    )
+    assert response.status_code == 302
+    assert claim.verdicts.get().media_authenticity == "OriginalMediaContent"
+
+
+def test_statements_are_not_offered_a_media_authenticity(client, assigned_reviewer, make_claim):
+    claim = make_claim(S.ASSIGNED)
+    client.force_login(assigned_reviewer)
+    assert 'name="media_authenticity"' not in client.get(f"/claims/{claim.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/articles/{pk}/flag/", "/articles/{pk}/flag-media/"])
+def test_a_forged_invalid_flag_post_from_a_reviewer_is_refused_without_showing_the_form(
+    client, assigned_reviewer, article, url
+):
+    client.force_login(assigned_reviewer)
+    response = client.post(url.format(pk=article.pk), {"text": ""})
+    assert response.status_code == 302 and messages_of(response)[0] == ("error", "Only editors can flag claims.")
+    assert not Claim.objects.exists()

@@ -2,10 +2,13 @@
 
 import django_filters
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
+from factcheck import roles
 from factcheck.importing.data import canonical_url
-from factcheck.models import Article, Claim
+from factcheck.models import Article, Claim, Verdict
 
 
 class SyncFilterSet(django_filters.FilterSet):
@@ -15,6 +18,8 @@ class SyncFilterSet(django_filters.FilterSet):
     )
 
     def filter_updated_since(self, queryset, name, value):
+        if not 1900 <= value.year <= 2200:
+            raise ValidationError({"updated_since": ["Give a date between 1900 and 2200."]})
         # Changes settle for API_SYNC_SETTLE_SECONDS before incremental sync
         # shows them: a transaction that commits a moment after a later one
         # cannot be stepped over by a client's cursor.
@@ -23,7 +28,7 @@ class SyncFilterSet(django_filters.FilterSet):
 
 
 class ClaimFilter(SyncFilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices, method="filter_status")
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
     rating = django_filters.CharFilter(method="filter_rating", label="Slug of the published rating.")
     article = django_filters.NumberFilter(field_name="article_id", min_value=1, max_value=2**63 - 1)
@@ -33,8 +38,17 @@ class ClaimFilter(SyncFilterSet):
         fields = ["status", "kind", "rating", "article", "updated_since"]
 
     def filter_rating(self, queryset, name, value):
-        ids = Claim.objects.filter(verdicts__rating__slug=value, verdicts__approved_at__isnull=False).values("pk")
-        return queryset.filter(pk__in=ids)
+        # The rating of the verdict in force: the latest approved revision.
+        in_force = Verdict.objects.filter(claim=OuterRef("pk"), approved_at__isnull=False).order_by("-revision")
+        return queryset.annotate(rating_in_force=Subquery(in_force.values("rating__slug")[:1])).filter(
+            rating_in_force=value
+        )
+
+    def filter_status(self, queryset, name, value):
+        if value and self.request is not None and not roles.can_review(self.request.user):
+            # The CMS sees every visible claim as published.
+            return queryset if Claim.Status.PUBLISHED in value else queryset.none()
+        return queryset.filter(status__in=value) if value else queryset
 
 
 class ArticleFilter(SyncFilterSet):

@@ -6,6 +6,8 @@ so a CMS that follows `next`, keeps `resume` and starts its next run there
 sees every change exactly once, however many edits happen meanwhile."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -21,6 +23,13 @@ class SyncCursorPagination(CursorPagination):
         self.max_page_size = settings.API_MAX_PAGE_SIZE
         self.page_size = settings.REST_FRAMEWORK.get("PAGE_SIZE", 50)
         return super().get_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (DjangoValidationError, ValueError, OverflowError):
+            # A cursor that decodes but holds no valid position: forged or corrupted.
+            raise NotFound(self.invalid_cursor_message) from None
 
     def get_resume_link(self) -> str | None:
         if self.page:

@@ -102,6 +102,17 @@ class ClaimSerializer(serializers.ModelSerializer):
             "suggested", "created_at", "updated_at", "verdict", "pending_verdict", "revisions", "evidence", "links",
         ]  # fmt: skip
 
+    def to_representation(self, claim):
+        data = super().to_representation(claim)
+        if self.context.get("public"):
+            # The CMS sees the verdict in force: a correction waiting for approval
+            # is the desk's business until it is approved.
+            data["status"] = Claim.Status.PUBLISHED
+            for internal in ("reason", "priority", "suggested", "pending_verdict"):
+                data.pop(internal, None)
+            data["links"].pop("page", None)
+        return data
+
     @extend_schema_field(SpanSerializer(allow_null=True))
     def get_span(self, claim):
         return None if claim.span_start is None else {"start": claim.span_start, "end": claim.span_end}
@@ -124,7 +135,13 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(EvidenceOutSerializer(many=True))
     def get_evidence(self, claim):
-        return EvidenceOutSerializer(claim.evidence.all(), many=True).data
+        evidence = list(claim.evidence.all())
+        if self.context.get("public"):
+            # Only what was on record when the verdict in force was approved.
+            approved = _approved(claim)
+            cutoff = approved[0].approved_at if approved else None
+            evidence = [e for e in evidence if cutoff is not None and e.added_at <= cutoff]
+        return EvidenceOutSerializer(evidence, many=True).data
 
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_links(self, claim) -> dict:
@@ -162,7 +179,8 @@ class ArticleDetailSerializer(ArticleSerializer):
 
     @extend_schema_field(ClaimSerializer(many=True))
     def get_claims(self, article):
-        claims = [c for c in article.claims.all() if not self.context.get("public") or c.status == "published"]
+        public = self.context.get("public")
+        claims = [c for c in article.claims.all() if not public or any(v.approved_at for v in c.verdicts.all())]
         return ClaimSerializer(claims, many=True, context=self.context).data
 
 
@@ -209,7 +227,8 @@ class ReviewerField(serializers.Field):
             self.fail("unknown", value=data)
         users = get_user_model().objects.filter(is_active=True)
         text = str(data).strip()
-        match = Q(username=text) | Q(pk=int(text)) if text.isdigit() and len(text) < 19 else Q(username=text)
+        numeric = text.isascii() and text.isdigit() and len(text) < 19
+        match = Q(username=text) | Q(pk=int(text)) if numeric else Q(username=text)
         user = users.filter(match).first()
         if user is None or not roles.can_review(user):
             self.fail("unknown", value=data)
@@ -257,5 +276,9 @@ def claim_payload(claim: Claim) -> dict:
     Expects the claim loaded with ``queries.claims_for``'s joins (or pays a few queries)."""
     from django.conf import settings
 
+    if not any(v.approved_at for v in claim.verdicts.all()):
+        # Never published (a first verdict returned): the CMS learns only which claim it is.
+        article = claim.article
+        return {"id": claim.pk, "article": {"id": article.pk, "url": article.url, "external_id": article.external_id}}
     context = {"public": True, "base_url": settings.SITE_URL}
     return dict(ClaimSerializer(claim, context=context).data)

@@ -48,7 +48,10 @@ def _public(request) -> bool:
 
 @extend_schema_view(
     list=extend_schema(summary="List articles", description="Newest changes last; follow `next` to continue."),
-    retrieve=extend_schema(summary="An article with its text, media and claims (published ones for the CMS)"),
+    retrieve=extend_schema(
+        summary="An article with its text, media and claims",
+        description="Claims with their verdicts; a CMS token sees only claims with a published verdict.",
+    ),
 )
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]{1,18}"
@@ -109,13 +112,13 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(ArticleSerializer(result.article, context=self.get_serializer_context()).data, status=code)
 
 
-def _action_schema(summary: str, request, example: dict | None = None):
+def _action_schema(summary: str, request, example: dict | None = None, *, created: bool = False):
     return extend_schema(
         summary=summary,
         description="Answers the fresh claim. 403 when this person may not do it, 409 when the claim is no longer "
         "in a state that allows it (someone acted first), 400 for invalid input.",
         request=request,
-        responses={200: ClaimSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR},
+        responses={201 if created else 200: ClaimSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR},
         examples=[OpenApiExample(summary, value=example if example is not None else {}, request_only=True)],
     )
 
@@ -128,7 +131,11 @@ def _action_schema(summary: str, request, example: dict | None = None):
             "your last sync) and follow `next` until it is null. A CMS token sees published claims only."
         ),
     ),
-    retrieve=extend_schema(summary="A claim with its current verdict, evidence and earlier revisions"),
+    retrieve=extend_schema(
+        summary="A claim with its current verdict, evidence and earlier revisions",
+        description="404 for a CMS token unless the claim has a published verdict. People also see the verdict "
+        "waiting for approval and who wrote and approved each one.",
+    ),
 )
 class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]{1,18}"
@@ -167,7 +174,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             "start": 3120,
             "end": 3155,
             "reason": "Unsourced figure.",
-        },  # fmt: skip
+        },
+        created=True,
     )
     def create(self, request, *args, **kwargs):
         data = self._input(FlagInSerializer).validated_data
@@ -288,6 +296,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(
         summary="schema.org ClaimReview (and MediaReview for photos and videos) of a published verdict",
+        description='`application/ld+json`: `{"@context": "https://schema.org", "@graph": [ClaimReview, '
+        "MediaReview?]}`, ready to embed in the fact-check's page. 404 until a verdict is published.",
         responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 404: ERROR},
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONLDRenderer, JSONRenderer])
@@ -299,7 +309,13 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             raise Http404 from None
 
 
-@extend_schema_view(list=extend_schema(summary="The rating scale, with the stable slugs verdicts use"))
+@extend_schema_view(
+    list=extend_schema(
+        summary="The rating scale, with the stable slugs verdicts use",
+        description="`value`, `best` and `worst` are ClaimReview's ratingValue, bestRating and worstRating; "
+        "a rating off the truth scale (Unverifiable) has no value.",
+    )
+)
 class RatingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Rating.objects.all()
     serializer_class = RatingSerializer
@@ -317,7 +333,7 @@ class ClaimReviewFeedViewSet(viewsets.GenericViewSet):
     renderer_classes = [JSONLDRenderer, JSONRenderer]
 
     def get_queryset(self):
-        return queries.claims_for(self.request.user).filter(status="published")
+        return queries.with_published_verdict(queries.claims_for(self.request.user))
 
     @extend_schema(
         summary="Feed of ClaimReview JSON-LD for all published verdicts",

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from factcheck import roles
-from factcheck.models import Claim, Media, Rating
+from factcheck.models import Claim, Media, Rating, Verdict
 
 
 class _Submit(Submit):
@@ -23,9 +23,10 @@ class _ActionForm(forms.Form):
     submit_label = "Save"
     submit_class = "btn-primary"
 
-    def __init__(self, *args, action: str = "", **kwargs):
+    def __init__(self, *args, action: str = "", claim: Claim | None = None, **kwargs):
         if action:
             kwargs.setdefault("auto_id", f"id_{action}_%s")
+        self.claim = claim
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -139,6 +140,17 @@ class VerdictForm(_ActionForm):
     evidence_url = forms.URLField(required=False, max_length=1000, label="Source link", assume_scheme="https")
     evidence_description = forms.CharField(required=False, label="What the source shows",
                                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    media_authenticity = forms.ChoiceField(
+        required=False,
+        label="What the photo or video is",
+        choices=[("", "Not rated"), *Verdict._meta.get_field("media_authenticity").choices],
+        help_text="Published as schema.org MediaReview.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.claim is not None and self.claim.kind not in (Claim.Kind.IMAGE, Claim.Kind.VIDEO):
+            del self.fields["media_authenticity"]
 
     def evidence(self) -> list[dict]:
         url, description = self.cleaned_data.get("evidence_url", ""), self.cleaned_data.get("evidence_description", "")

@@ -64,10 +64,18 @@ def article_detail(request, pk: int):
     return _render_article(request, _article_or_404(pk))
 
 
+def _refuse_flagging(request, pk: int):
+    """Flagging is the editors' (the form is not even shown to others)."""
+    messages.error(request, "Only editors can flag claims.")
+    return redirect("factcheck:article", pk=pk)
+
+
 @login_required
 @require_POST
 def article_flag(request, pk: int):
     _require_desk_member(request.user)
+    if not roles.can_triage(request.user):
+        return _refuse_flagging(request, pk)
     article = _article_or_404(pk)
     paragraphs = highlight.paragraphs(article.body, [])
     form = FlagForm(request.POST, paragraphs=paragraphs)
@@ -99,6 +107,8 @@ def article_flag(request, pk: int):
 @require_POST
 def article_flag_media(request, pk: int):
     _require_desk_member(request.user)
+    if not roles.can_triage(request.user):
+        return _refuse_flagging(request, pk)
     article = _article_or_404(pk)
     form = MediaFlagForm(request.POST, article=article)
     if not form.is_valid():

@@ -38,8 +38,13 @@ ACTIONS = {
     "submit": (
         VerdictForm,
         lambda c, u, d, f: workflow.verdict_submit(
-            c, actor=u, rating=d["rating"], summary=d["summary"], evidence=f.evidence()
-        ),
+            c,
+            actor=u,
+            rating=d["rating"],
+            summary=d["summary"],
+            evidence=f.evidence(),
+            media_authenticity=d.get("media_authenticity", ""),
+        ),  # fmt: skip
     ),
     "approve": (
         lambda data=None, **kw: NoteForm(data, label="Approve and publish", css="btn-success", **kw),
@@ -54,8 +59,14 @@ ACTIONS = {
     "correct": (
         CorrectForm,
         lambda c, u, d, f: workflow.verdict_correct(
-            c, actor=u, rating=d["rating"], summary=d["summary"], reason=d["reason"], evidence=f.evidence()
-        ),
+            c,
+            actor=u,
+            rating=d["rating"],
+            summary=d["summary"],
+            reason=d["reason"],
+            evidence=f.evidence(),
+            media_authenticity=d.get("media_authenticity", ""),
+        ),  # fmt: skip
     ),
     "evidence": (
         EvidenceForm,
@@ -95,7 +106,7 @@ def _context_paragraph(claim: Claim):
 
 def _render_claim(request, claim: Claim, *, bound: tuple[str, object] | None = None, status: int = 200):
     actions = roles.available_actions(claim, request.user)
-    forms = {name: ACTIONS[name][0](action=name) for name in ACTIONS if name in actions}
+    forms = {name: ACTIONS[name][0](action=name, claim=claim) for name in ACTIONS if name in actions}
     if bound is not None:
         forms[bound[0]] = bound[1]
     verdicts = sorted(claim.verdicts.all(), key=lambda v: v.revision, reverse=True)
@@ -132,7 +143,7 @@ def claim_action(request, pk: int, action: str):
         raise Http404("No such action.")
     claim = _claim_or_404(pk)
     form_factory, call = ACTIONS[action]
-    form = form_factory(request.POST, action=action)
+    form = form_factory(request.POST, action=action, claim=claim)
     if not form.is_valid():
         if action not in roles.available_actions(claim, request.user):
             # Not theirs to do (or no longer): refuse, without offering the form.
