@@ -107,8 +107,8 @@ class ClaimSerializer(serializers.ModelSerializer):
         if self.context.get("public"):
             # The CMS sees the verdict in force: a correction waiting for approval
             # is the desk's business until it is approved.
-            data["status"] = Claim.Status.PUBLISHED
-            for internal in ("reason", "priority", "suggested", "pending_verdict"):
+            data["status"], data["pending_verdict"] = Claim.Status.PUBLISHED, None
+            for internal in ("reason", "priority", "suggested"):  # the desk's own triage notes
                 data.pop(internal, None)
             data["links"].pop("page", None)
         return data

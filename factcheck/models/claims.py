@@ -2,6 +2,7 @@
 the event log, comments, and the rating scale."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -20,7 +21,12 @@ class Rating(models.Model):
     )
     best = models.PositiveSmallIntegerField(default=5)
     worst = models.PositiveSmallIntegerField(default=1)
-    colour = models.CharField(max_length=7, default="#6c757d", help_text="Hex colour, e.g. #198754.")
+    colour = models.CharField(
+        max_length=7,
+        default="#6c757d",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A hex colour like #198754.")],
+        help_text="Hex colour, e.g. #198754.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
