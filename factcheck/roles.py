@@ -1,7 +1,7 @@
 """Who may do what. Roles are Django groups carrying the desk's permissions
 (created by migration 0002); superusers may do everything."""
 
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 
 from factcheck.models import Assignment, Claim
 
@@ -40,10 +40,6 @@ def is_editor(user) -> bool:
 def is_cms(user) -> bool:
     """A service account of the CMS: reads published data, pushes articles."""
     return _active(user) and not can_review(user) and user.has_perm("factcheck.add_article")
-
-
-def reviewer_group() -> Group:
-    return Group.objects.get(name=REVIEWERS)
 
 
 def _open_assignment_of(claim: Claim, user) -> bool:

@@ -117,7 +117,7 @@ def test_bad_url_lists_are_refused_by_the_form(client, editor_user, urls, error)
     assert not ImportRecord.objects.exists()
 
 
-def test_adding_a_feed_polls_it(client, editor_user, server):
+def test_adding_a_feed_polls_it(client, editor_user, server, django_capture_on_commit_callbacks):
     server.routes["/feed.xml"] = (
         200,
         "application/rss+xml",
@@ -125,7 +125,9 @@ def test_adding_a_feed_polls_it(client, editor_user, server):
         b"<description>The minister said turnout was 80 percent.</description></item></channel></rss>",
     )
     client.force_login(editor_user)
-    client.post(IMPORT, {"source": "feed", "feed-url": server.url("/feed.xml"), "feed-outlet": "Wire"})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(IMPORT, {"source": "feed", "feed-url": server.url("/feed.xml"), "feed-outlet": "Wire"})
+    assert len(callbacks) == 1  # the poll is queued once the feed is committed
     feed = Feed.objects.get()
     assert feed.added_by == editor_user and feed.title == "Wire"
     assert Article.objects.get().title == "Minister claims win"

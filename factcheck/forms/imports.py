@@ -104,8 +104,8 @@ IMPORT_FORMS = {form.form_name: form for form in (PasteForm, UploadForm, UrlForm
 def run_import(form: _CrispyForm, user) -> list:
     """Hand a valid import form to the importing pipeline; the ImportRecords
     say what happened to each source."""
-    from factcheck import importing, tasks
-    from factcheck.models import Article, Feed
+    from factcheck import importing
+    from factcheck.models import Article
 
     data = form.cleaned_data
     if isinstance(form, PasteForm):
@@ -122,6 +122,5 @@ def run_import(form: _CrispyForm, user) -> list:
         ]
     if isinstance(form, UrlForm):
         return [importing.queue_url_import(url, user=user) for url in data["urls"]]
-    feed, _ = Feed.objects.get_or_create(url=data["url"], defaults={"outlet": data["outlet"], "added_by": user})
-    tasks.poll_feed_task.enqueue(feed.pk)
+    importing.subscribe_feed(data["url"], outlet=data["outlet"], user=user)
     return []

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from factcheck.importing.pipeline import ImportResult
 from factcheck.importing.sources import import_url
-from factcheck.models import Article, ImportRecord
+from factcheck.models import Article, Feed, ImportRecord
 
 log = logging.getLogger(__name__)
 Outcome = ImportRecord.Outcome
@@ -41,6 +41,16 @@ def queue_url_import(url: str, *, user=None) -> ImportRecord:
     return entry
 
 
+def subscribe_feed(url: str, *, outlet: str = "", user=None) -> Feed:
+    """Register a feed (once per URL) and poll it in the background now."""
+    from factcheck import tasks
+
+    added_by = user if getattr(user, "is_authenticated", False) else None
+    feed, _ = Feed.objects.get_or_create(url=url, defaults={"outlet": outlet, "added_by": added_by})
+    transaction.on_commit(lambda: tasks.poll_feed_task.enqueue(feed.pk))
+    return feed
+
+
 def run_url_import(record_id: int) -> str:
     entry = ImportRecord.objects.select_related("requested_by").filter(pk=record_id).first()
     if entry is None or entry.outcome != Outcome.QUEUED:
@@ -65,7 +75,6 @@ def poll_and_record(feed_id: int) -> dict[str, int]:
     skipped as already imported)."""
     from factcheck.importing.feeds import poll_feed
     from factcheck.importing.pipeline import DUPLICATE
-    from factcheck.models import Feed
 
     feed = Feed.objects.select_related("added_by").filter(pk=feed_id, active=True).first()
     if feed is None:

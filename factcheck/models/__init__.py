@@ -4,7 +4,6 @@ Status is never set here or in any face: see ``factcheck.workflow``."""
 
 from factcheck.models.articles import Article, Media, content_hash
 from factcheck.models.claims import (
-    AppendOnlyQuerySet,
     Assignment,
     Claim,
     Comment,
@@ -17,7 +16,6 @@ from factcheck.models.imports import Feed, ImportRecord
 from factcheck.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
-    "AppendOnlyQuerySet",
     "Article",
     "Assignment",
     "Claim",
