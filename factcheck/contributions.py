@@ -1,13 +1,19 @@
-"""Evidence and comments on a claim: who may add them, and what makes them valid."""
+"""Evidence, comments and a claim's editable fields: who may change them, what makes
+them valid, and the timestamps every change moves (so incremental sync sees it).
+Pages, the admin and the API all write through here."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import transaction
 from django.utils import timezone
 
-from factcheck import roles
+from factcheck import roles, visibility
 from factcheck.models import Claim, Comment, Evidence
 from factcheck.roles import is_assigned
 from factcheck.workflow import Invalid, NotAllowed
+
+# What the back office may change on a claim (text, span and status never).
+EDITABLE_FIELDS = ("kind", "attribution", "media", "reason", "priority")
 
 
 def may_contribute(claim: Claim, user) -> bool:
@@ -15,7 +21,7 @@ def may_contribute(claim: Claim, user) -> bool:
     return roles.can_triage(user) or (roles.can_review(user) and is_assigned(claim, user))
 
 
-def evidence_add(claim: Claim, *, actor, url: str = "", description: str = "") -> Evidence:
+def _check_evidence(claim: Claim, actor, url: str, description: str) -> tuple[str, str]:
     if not may_contribute(claim, actor):
         raise NotAllowed("Only editors and the assigned reviewer can add evidence.")
     if claim.status == Claim.Status.DISMISSED:
@@ -28,9 +34,34 @@ def evidence_add(claim: Claim, *, actor, url: str = "", description: str = "") -
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             raise Invalid("The link must be an http(s) address.") from None
-    evidence = Evidence.objects.create(claim=claim, url=url, description=description, added_by=actor)
-    _touch(claim)
+    return url, description
+
+
+def evidence_add(claim: Claim, *, actor, url: str = "", description: str = "") -> Evidence:
+    url, description = _check_evidence(claim, actor, url, description)
+    with transaction.atomic():
+        evidence = Evidence.objects.create(claim=claim, url=url, description=description, added_by=actor)
+        _touch(claim)
     return evidence
+
+
+def evidence_edit(evidence: Evidence, *, actor, url: str = "", description: str = "") -> Evidence:
+    """Change an item of evidence (the back office)."""
+    claim = evidence.claim
+    evidence.url, evidence.description = _check_evidence(claim, actor, url, description)
+    with transaction.atomic():
+        evidence.save(update_fields=["url", "description"])
+        _touch(claim)
+    return evidence
+
+
+def evidence_remove(evidence: Evidence, *, actor) -> None:
+    claim = evidence.claim
+    if not roles.can_triage(actor):
+        raise NotAllowed("Only editors can remove evidence.")
+    with transaction.atomic():
+        evidence.delete()
+        _touch(claim)
 
 
 def comment_add(claim: Claim, *, actor, body: str) -> Comment:
@@ -39,12 +70,55 @@ def comment_add(claim: Claim, *, actor, body: str) -> Comment:
     body = (body or "").strip()
     if not body:
         raise Invalid("A comment needs some text.")
-    comment = Comment.objects.create(claim=claim, author=actor, body=body)
-    _touch(claim)
+    with transaction.atomic():
+        comment = Comment.objects.create(claim=claim, author=actor, body=body)
+        _touch(claim)
     return comment
 
 
+def comment_edit(comment: Comment, *, actor, body: str) -> Comment:
+    if not (roles.can_triage(actor) or comment.author_id == actor.pk):
+        raise NotAllowed("Only editors and the comment's author can change it.")
+    body = (body or "").strip()
+    if not body:
+        raise Invalid("A comment needs some text.")
+    comment.body = body
+    with transaction.atomic():
+        comment.save(update_fields=["body"])
+        _touch(comment.claim)
+    return comment
+
+
+def comment_remove(comment: Comment, *, actor) -> None:
+    if not roles.can_triage(actor):
+        raise NotAllowed("Only editors can remove comments.")
+    claim = comment.claim
+    with transaction.atomic():
+        comment.delete()
+        _touch(claim)
+
+
+def claim_edit(claim: Claim, *, actor, **changes) -> Claim:
+    """Change a claim's editable fields (not its text, span or status). Writes only those
+    fields, so a status moved meanwhile by the workflow is never written back."""
+    if not roles.can_triage(actor):
+        raise NotAllowed("Only editors can change a claim.")
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise Invalid(f"These cannot be changed here: {', '.join(unknown)}.")
+    media = changes.get("media")
+    if media is not None and media.article_id != claim.article_id:
+        raise Invalid("The media belongs to another article.")
+    if not changes:
+        return claim
+    for name, value in changes.items():
+        setattr(claim, name, value)
+    claim.save(update_fields=[*changes, *visibility.claim_edited(claim, set(changes))])
+    return claim
+
+
 def _touch(claim: Claim) -> None:
-    """The claim changed: incremental sync (updated_since) must see it again."""
+    """The claim changed for the desk: its incremental sync (updated_since) must see it again.
+    Evidence and comments added later are not the CMS's to see (``factcheck.visibility``)."""
     claim.updated_at = timezone.now()
     Claim.objects.filter(pk=claim.pk).update(updated_at=claim.updated_at)

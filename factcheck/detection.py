@@ -200,7 +200,7 @@ def _units(body: str) -> list[_Unit]:
 
 def _abbreviation(para: str, stop: int) -> bool:
     word = re.search(r"(\w+)$", para[:stop])
-    return bool(word) and (word.group(1) in _ABBREVIATIONS or len(word.group(1)) == 1)
+    return word is not None and (word.group(1) in _ABBREVIATIONS or len(word.group(1)) == 1)
 
 
 def _find_speaker(masked: str) -> tuple[str, str, str]:
@@ -215,8 +215,9 @@ def _find_speaker(masked: str) -> tuple[str, str, str]:
             if words and not possessive and not (sort == "person" and words[0] in {"The", "the"}):
                 found.append((m.start(), sort, m, " ".join(words)))
                 break
-    if m := _ACCORDING.search(masked):
-        found.append((m.start(), "group" if m.group("name").lower().startswith("the ") else "person", m, m["name"]))
+    if according := _ACCORDING.search(masked):
+        named = "group" if according.group("name").lower().startswith("the ") else "person"
+        found.append((according.start(), named, according, according["name"]))
     if not found:
         return "", "", ""
     _, sort, m, name = min(found, key=lambda f: (_RANK[f[1]], f[0]))  # a named person is the most specific
@@ -245,9 +246,9 @@ def _attribute(units: list[_Unit]) -> None:
         same = [u for u in units if u.para == unit.para and u.attributed]
         closing = [u for u in same if u.region == unit.region and u.start >= unit.start]
         before = [u for u in same if u.start < unit.start]
-        source = (closing or before[-1:] or same or [None])[0]
-        if source is not None:
-            unit.speaker, unit.attributed = source.speaker, True
+        sources = closing or before[-1:] or same
+        if sources:
+            unit.speaker, unit.attributed = sources[0].speaker, True
 
 
 def _media_target(units: list[_Unit], i: int) -> int | None:
@@ -259,8 +260,11 @@ def _media_target(units: list[_Unit], i: int) -> int | None:
     for j in previous:
         if _MEDIA.search(units[j].text):
             return j
-    if _MEDIA.search(unit.text) and len(unit.text) - len(_VERIFY.search(unit.text).group()) > 60:
-        return i
+    if _MEDIA.search(unit.text):
+        verify = _VERIFY.search(unit.text)
+        assert verify is not None  # only called for a sentence that says it could not be verified
+        if len(unit.text) - len(verify.group()) > 60:
+            return i
     if not _MEDIA.search(unit.text) and previous and _BACKREF.search(unit.text):
         return previous[0]
     return None

@@ -10,6 +10,11 @@ from factcheck.models import Claim
 _LINE = re.compile(r"[^\n]+")
 
 
+def _width(claim: Claim) -> int:
+    assert claim.span_start is not None and claim.span_end is not None  # segments only hold spanned claims
+    return claim.span_end - claim.span_start
+
+
 @dataclass
 class Segment:
     start: int
@@ -19,7 +24,7 @@ class Segment:
     @property
     def top_claim(self) -> Claim | None:
         """The narrowest covering claim decides the colour."""
-        return min(self.claims, key=lambda c: c.span_end - c.span_start) if self.claims else None
+        return min(self.claims, key=_width) if self.claims else None
 
 
 @dataclass

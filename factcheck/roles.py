@@ -3,7 +3,8 @@
 
 from django.contrib.auth.models import AnonymousUser
 
-from factcheck.models import Assignment, Claim
+from factcheck.models import Action, Assignment, Claim
+from factcheck.transitions import Who, from_status
 
 EDITORS = "Editors"
 REVIEWERS = "Reviewers"
@@ -54,31 +55,34 @@ def is_assigned(claim: Claim, user) -> bool:
     return bool(user is not None and user.is_authenticated and _open_assignment_of(claim, user))
 
 
+def may(who: Who, user, claim: Claim | None = None) -> bool:
+    """Does this person fit a transition's ``who``? With a claim, "assigned" means
+    an open assignment on that claim; without one, being a reviewer is enough."""
+    if who is Who.EDITOR:
+        return can_triage(user)
+    if who is Who.APPROVER:
+        return can_approve(user)
+    if can_triage(user):
+        return True
+    return can_review(user) and (claim is None or is_assigned(claim, user))
+
+
+CONTRIBUTE = ("evidence", "comment")  # not transitions: see factcheck.contributions
+
+
 def available_actions(claim: Claim, user) -> set[str]:
-    """What this person may do to this claim now; pages show only these.
+    """What this person may do to this claim now (transition table rows, plus
+    evidence and comments); pages show only these.
 
     A hint for faces: the functions of factcheck.workflow check again, under lock."""
     if not can_review(user):
         return set()
-    editor, approver, assigned = can_triage(user), can_approve(user), is_assigned(claim, user)
-    actions: set[str] = set()
-    if editor:
-        actions |= {
-            Claim.Status.SUGGESTED: {"accept", "dismiss"},
-            Claim.Status.FLAGGED: {"assign", "dismiss"},
-            Claim.Status.ASSIGNED: {"assign", "dismiss", "submit"},
-            Claim.Status.DISMISSED: {"restore"},
-        }.get(claim.status, set())
-    if claim.status == Claim.Status.ASSIGNED and assigned:
-        actions.add("submit")
-    if approver and claim.status == Claim.Status.SUBMITTED:
-        pending = [v for v in claim.verdicts.all() if v.approved_at is None and v.returned_at is None]
-        if pending and max(pending, key=lambda v: v.revision).author_id != user.pk:
-            actions.add("approve")
-        actions.add("return")
-    if approver and claim.status == Claim.Status.PUBLISHED:
-        actions.add("correct")
-    if editor or assigned:
+    actions = {row.action.value for row in from_status(claim.status) if may(row.who, user, claim)}
+    if Action.APPROVE in actions:
+        pending = claim.pending_verdict()
+        if pending is None or pending.author_id == user.pk:
+            actions.discard(Action.APPROVE)  # four eyes: never the author
+    if can_triage(user) or is_assigned(claim, user):
         actions.add("comment")
         if claim.status != Claim.Status.DISMISSED:
             actions.add("evidence")

@@ -1,14 +1,12 @@
 """Background work: thin wrappers around domain functions, run by django-tasks
-(in-process by default; `manage.py db_worker` with TASKS_BACKEND=database)."""
+(in-process by default; `manage.py db_worker` with TASKS_BACKEND=database).
+
+Each task is registered in ``factcheck.background`` under a name, so the domain
+queues it without importing this module (see ``FactcheckConfig.ready``)."""
 
 from django_tasks import task
 
-from factcheck import importing, notifications, webhooks
-
-
-@task()
-def notify_event(event_id: int) -> int:
-    return notifications.send_for_event(event_id)
+from factcheck import background, importing, webhooks
 
 
 @task()
@@ -23,6 +21,11 @@ def poll_feed_task(feed_id: int) -> dict:
 
 @task()
 def deliver_webhook(delivery_id: str) -> str:
-    """One attempt of a webhook delivery; a failed one is retried by a deferred task when the
-    backend can defer, else by `manage.py deliver_webhooks`."""
+    """One attempt of an outbox delivery (CMS webhook, chat message or email); a failed one is
+    retried by a deferred task when the backend can defer, else by `manage.py deliver_webhooks`."""
     return webhooks.deliver(delivery_id, retry_with=deliver_webhook)
+
+
+background.register(importing.IMPORT_URL_TASK, import_url_task)
+background.register(importing.POLL_FEED_TASK, poll_feed_task)
+background.register(webhooks.DELIVERY_TASK, deliver_webhook)

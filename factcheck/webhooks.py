@@ -25,20 +25,22 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import urllib3
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from factcheck import background, payloads, transitions, transports
 from factcheck.models import Claim, Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from factcheck.models.webhooks import generate_secret
 
 logger = logging.getLogger(__name__)
 State = WebhookDelivery.State
-USER_AGENT = "FactcheckDesk-Webhooks/1.0"
+Transport = WebhookDelivery.Transport
+USER_AGENT = transports.USER_AGENT
 MAX_DELAY = timedelta(days=1)
+DELIVERY_TASK = "deliver_webhook"  # the background task that makes an attempt (factcheck.tasks)
 
 
 class Busy(Exception):
@@ -48,36 +50,25 @@ class Busy(Exception):
 
 
 def EVENT_FOR(event: Event) -> str | None:
-    """The webhook event a workflow Event sends, if any."""
-    if event.action == "approve":
-        return "verdict.corrected" if (event.data or {}).get("correction") else "verdict.published"
-    if event.action == "return":
-        return "claim.returned"
-    return None
-
-
-def _timeout() -> float:
-    return float(getattr(settings, "WEBHOOK_TIMEOUT", 10))
+    """The webhook event a workflow Event sends, if any (the transition table says)."""
+    name = transitions.webhook_for(event.action, event.data)
+    return None if name is None else name.value
 
 
 def _lease() -> timedelta:
     """How long a claimed attempt stays reserved for its worker (well past the timeouts)."""
-    return timedelta(seconds=2 * _timeout() + 60)
+    return timedelta(seconds=2 * transports.timeout() + 60)
 
 
 def _free(now: datetime) -> Q:
     return Q(sending_since__isnull=True) | Q(sending_since__lt=now - _lease())
 
 
-def claim_renderer() -> Callable[[Claim], dict]:
-    """The function settings.WEBHOOK_CLAIM_RENDERER names (the API's claim representation)."""
-    return import_string(settings.WEBHOOK_CLAIM_RENDERER)
-
-
-def queue_for_event(event: Event, render_claim: Callable[[Claim], dict]) -> list[WebhookDelivery]:
+def queue_for_event(event: Event, render_claim: Callable[[Claim], dict] = payloads.cms_claim) -> list[WebhookDelivery]:
     """Create one pending delivery per active endpoint subscribed to the event's webhook.
 
-    Call it inside the transaction that wrote the event; ``render_claim`` gives the claim's JSON."""
+    Call it inside the transaction that wrote the event; ``render_claim`` gives the claim's JSON
+    (the CMS's view of it, ``payloads.cms_claim``)."""
     name = EVENT_FOR(event)
     if name is None:
         return []
@@ -94,6 +85,19 @@ def queue_for_event(event: Event, render_claim: Callable[[Claim], dict]) -> list
         fields = {"event": name, "claim_id": event.claim_id, "next_attempt_at": now, "created_at": now}
         deliveries.append(WebhookDelivery(endpoint=endpoint, delivery_id=delivery_id, payload=payload, **fields))
     return WebhookDelivery.objects.bulk_create(deliveries)
+
+
+def publish_event(event: Event) -> list[WebhookDelivery]:
+    """The workflow's call: queue the event's deliveries in its transaction, send them after the commit."""
+    deliveries = queue_for_event(event)
+    for delivery in deliveries:
+        send_soon(delivery)
+    return deliveries
+
+
+def send_soon(delivery: WebhookDelivery) -> bool:
+    """Schedule the delivery's next attempt on the background task, after the commit."""
+    return schedule(delivery, background.task(DELIVERY_TASK))
 
 
 def schedule(delivery: WebhookDelivery, task, *, now: datetime | None = None) -> bool:
@@ -148,35 +152,26 @@ def headers_for(delivery: WebhookDelivery, body: bytes, timestamp: int) -> dict[
     }
 
 
-def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
-    """One POST, no retries, no redirects: (response code or None, error for people)."""
-    seconds = _timeout()
-    options = {"timeout": urllib3.Timeout(connect=seconds, read=seconds), "redirect": False, "preload_content": False}
-    with urllib3.PoolManager(retries=False) as pool:
-        try:
-            response = pool.request("POST", url, body=body, headers=headers, **options)
-        except urllib3.exceptions.NewConnectionError as exc:
-            return None, f"Could not connect to the receiver ({exc.__context__ or exc})."
-        except urllib3.exceptions.TimeoutError:
-            return None, f"Timed out after {seconds:g} s waiting for the receiver."
-        except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
-            return None, f"The connection failed ({type(exc).__name__}: {exc})."
-        try:
-            if 200 <= response.status < 300:
-                return response.status, ""
-            try:
-                excerpt = response.read(300).decode("utf-8", "replace").strip()
-            except (urllib3.exceptions.HTTPError, OSError):
-                excerpt = ""
-            location = response.headers.get("Location", "")
-            return response.status, f"to {location}." if location else excerpt
-        finally:
-            response.close()
+def _post(url: str, body: bytes, headers: dict[str, str]) -> transports.Sent:
+    return transports.post_json(url, body, headers)
 
 
-def _outcome(code: int | None, error: str, number: int, now: datetime) -> tuple[str, str, datetime | None]:
+def _send(delivery: WebhookDelivery, timestamp: int) -> transports.Sent:
+    """One attempt through the delivery's transport."""
+    if delivery.transport == Transport.EMAIL:
+        return transports.send_email(delivery.payload)
+    body = body_of(delivery)
+    if delivery.transport == Transport.CHAT and delivery.channel is not None:
+        headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+        return _post(delivery.channel.url, body, headers)
+    assert delivery.endpoint is not None  # the database's check: a CMS delivery has its endpoint
+    return _post(delivery.endpoint.url, body, headers_for(delivery, body, timestamp))
+
+
+def _outcome(sent: transports.Sent, number: int, now: datetime) -> tuple[str, str, datetime | None]:
     """(new state, error text, next attempt time) after attempt ``number``."""
-    if code is not None and 200 <= code < 300:
+    code, error = sent.code, sent.error
+    if sent.ok:
         return State.DELIVERED, "", None
     if code is not None and 300 <= code < 400:
         return State.FAILED, f"Redirected ({code}), not followed: {error} Fix the endpoint's URL, then redeliver.", None
@@ -205,10 +200,10 @@ def _attempt(delivery: WebhookDelivery, now: datetime) -> bool:
         return False
     number = delivery.attempts + 1
     started = time.monotonic()
-    if delivery.endpoint.active:
-        body = body_of(delivery)
-        code, error = _post(delivery.endpoint.url, body, headers_for(delivery, body, int(time.time())))
-        state, error, next_at = _outcome(code, error, number, now)
+    if delivery.receiver_active:
+        sent = _send(delivery, int(time.time()))
+        code = sent.code
+        state, error, next_at = _outcome(sent, number, now)
     else:
         code, state, next_at = None, State.FAILED, None
         error = "The endpoint is inactive: not sent. Activate it, then redeliver."
@@ -225,7 +220,7 @@ def _attempt(delivery: WebhookDelivery, now: datetime) -> bool:
 
 def attempt(delivery_id: uuid.UUID | str, *, now: datetime | None = None) -> WebhookDelivery:
     """Make ONE attempt of the delivery if it is pending and due (else nothing); return it as it is now."""
-    delivery = WebhookDelivery.objects.select_related("endpoint").get(delivery_id=delivery_id)
+    delivery = WebhookDelivery.objects.select_related("endpoint", "channel").get(delivery_id=delivery_id)
     _attempt(delivery, now or timezone.now())
     delivery.refresh_from_db()
     return delivery
@@ -235,7 +230,7 @@ def deliver(delivery_id: uuid.UUID | str, retry_with=None) -> str:
     """The task's body: one attempt, then the retry scheduled on ``retry_with`` (a Task).
 
     Only the worker that made the attempt schedules the next one, so duplicates die out."""
-    delivery = WebhookDelivery.objects.select_related("endpoint").filter(delivery_id=delivery_id).first()
+    delivery = WebhookDelivery.objects.select_related("endpoint", "channel").filter(delivery_id=delivery_id).first()
     if delivery is None:
         return "gone"  # deleted with its endpoint
     made = _attempt(delivery, timezone.now())
@@ -249,7 +244,7 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> int:
     """Attempt every pending delivery due at ``now`` (at most ``limit``); the number of attempts made."""
     now = now or timezone.now()
     due = WebhookDelivery.objects.filter(_free(now), state=State.PENDING, next_attempt_at__lte=now)
-    due = due.select_related("endpoint").order_by("next_attempt_at", "id")[:limit]
+    due = due.select_related("endpoint", "channel").order_by("next_attempt_at", "id")[:limit]
     made = 0
     for delivery in list(due):
         try:
@@ -274,6 +269,14 @@ def redeliver(delivery: WebhookDelivery, *, by: str = "", now: datetime | None =
         WebhookAttempt.objects.create(delivery=delivery, at=now, error=note)
     delivery.refresh_from_db()
     return delivery
+
+
+def rotate_secret(endpoint: WebhookEndpoint) -> str:
+    """Give the endpoint a new signing secret and return it (shown once). Deliveries
+    already queued are signed with the new one at their next attempt."""
+    endpoint.secret = generate_secret()
+    endpoint.save(update_fields=["secret"])
+    return endpoint.secret
 
 
 def hurry(delivery: WebhookDelivery, *, now: datetime | None = None) -> bool:

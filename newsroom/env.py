@@ -61,7 +61,7 @@ def email_settings_from_url(url: str) -> dict:
             f"EMAIL_URL scheme {parsed.scheme!r} is not supported; use one of {', '.join(sorted(backends))}."
         )
     options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
-    settings = {"EMAIL_BACKEND": backends[parsed.scheme]}
+    settings: dict[str, object] = {"EMAIL_BACKEND": backends[parsed.scheme]}
     if parsed.scheme in ("smtp", "smtps"):
         settings.update(
             EMAIL_HOST=parsed.hostname or "localhost",

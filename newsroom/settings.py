@@ -243,4 +243,3 @@ WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)  # seconds to connect, and to w
 WEBHOOK_RETRY_BASE = env_int("WEBHOOK_RETRY_BASE", 30)  # seconds before the 2nd attempt; doubles after each
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)  # then the delivery is failed (redeliver from the admin)
 # The claim in the body: a function of the claim returning JSON-able data (the API's representation).
-WEBHOOK_CLAIM_RENDERER = env_str("WEBHOOK_CLAIM_RENDERER", "factcheck.api.serializers.claim_payload")

@@ -31,7 +31,7 @@ def test_bulk_approve_does_the_allowed_and_reports_the_refused(editor_client, ma
     workflow.verdict_submit(own, actor=editor_user, rating=rating, summary="Mine.")
 
     response = editor_client.post(
-        CHANGELIST, {"action": "approve_verdicts", "_selected_action": [waiting.pk, flagged.pk, own.pk]}, follow=True
+        CHANGELIST, {"action": "approve_claims", "_selected_action": [waiting.pk, flagged.pk, own.pk]}, follow=True
     )
 
     text = " ".join(_messages(response))
@@ -130,7 +130,7 @@ def test_the_claim_change_page_shows_the_history(editor_client, make_claim):
 def test_a_reviewer_cannot_run_bulk_actions(client, assigned_reviewer, make_claim):
     claim = make_claim(S.SUBMITTED)
     client.force_login(assigned_reviewer)
-    response = client.post(CHANGELIST, {"action": "approve_verdicts", "_selected_action": [claim.pk]})
+    response = client.post(CHANGELIST, {"action": "approve_claims", "_selected_action": [claim.pk]})
     assert response.status_code == 302  # not staff: sent to the admin login
     claim.refresh_from_db()
     assert claim.status == S.SUBMITTED

@@ -279,11 +279,11 @@ def test_the_rating_filter_uses_the_verdict_in_force(api, make_claim, editor_use
 
 
 def test_a_returned_first_verdict_tells_the_cms_nothing_but_the_claims_id(make_claim, editor_user):
-    from factcheck.api.serializers import claim_payload
+    from factcheck.payloads import cms_claim
 
     claim = make_claim(S.SUBMITTED)
     workflow.verdict_return(claim, actor=editor_user, note="Needs a second source.")
-    assert claim_payload(claim) == {
+    assert cms_claim(claim) == {
         "id": claim.pk,
         "article": {"id": claim.article_id, "url": claim.article.url, "external_id": claim.article.external_id},
     }

@@ -1,11 +1,13 @@
 """Which events become webhook deliveries and for whom, and the task and the command that send
 them. Retries are driven with a ``now`` in the future or by moving ``next_attempt_at``: nothing sleeps."""
 
+import json
 import time
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks import task
@@ -73,11 +75,11 @@ def test_only_active_subscribed_endpoints_get_deliveries(make_claim, editor_user
 def test_the_payload_is_frozen_when_queued_and_the_default_renderer_is_json(make_claim, editor_user, rating):
     make_endpoint()
     claim = make_claim(S.PUBLISHED)
-    renderer = webhooks.claim_renderer()
-    from factcheck.api.serializers import claim_payload
+    from factcheck import payloads
 
-    assert renderer is claim_payload  # the claim as the API shows it to the CMS
-    delivery = webhooks.queue_for_event(Event.objects.get(claim=claim, action="approve"), renderer)[0]
+    # The claim as the API shows it to the CMS, built by the domain (no serializer, no setting).
+    delivery = webhooks.queue_for_event(Event.objects.get(claim=claim, action="approve"))[0]
+    assert delivery.payload["claim"] == json.loads(json.dumps(payloads.cms_claim(claim), cls=DjangoJSONEncoder))
     stored = WebhookDelivery.objects.get(pk=delivery.pk).payload
     assert stored == delivery.payload
     assert stored["claim"]["status"] == "published" and stored["claim"]["verdict"]["rating"]["slug"] == "unverifiable"
@@ -157,10 +159,11 @@ def test_approving_in_the_workflow_delivers_the_webhook(make_claim, editor_user,
         make_endpoint(receiver.url)
         with django_capture_on_commit_callbacks(execute=True):
             claim = make_claim(S.SUBMITTED)
-            assert not WebhookDelivery.objects.exists()
+            cms = WebhookDelivery.objects.filter(transport=WebhookDelivery.Transport.CMS)
+            assert not cms.exists()
             workflow.verdict_approve(claim, actor=editor_user)
-            assert WebhookDelivery.objects.get().state == State.PENDING  # queued with the event
-    delivery = WebhookDelivery.objects.get()
+            assert cms.get().state == State.PENDING  # queued with the event
+    delivery = cms.get()
     assert delivery.state == State.DELIVERED and delivery.claim == claim
     [body] = receiver.processed.values()
     assert body["event"] == "verdict.published" and body["claim"]["id"] == claim.pk

@@ -11,8 +11,8 @@ from factcheck.models import Article, Claim, Media
 
 class ClaimInline(ReadOnlyInline):
     model = Claim
-    fields = ["claim_link", "kind", "status", "attribution", "priority"]
-    readonly_fields = fields
+    readonly_fields = ["claim_link", "kind", "status", "attribution", "priority"]
+    fields = [*readonly_fields]  # every field shown is read-only
 
     @admin.display(description="claim")
     def claim_link(self, claim):

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 
+from factcheck import importing
 from factcheck.models import (
     Event,
     Feed,
@@ -53,10 +54,8 @@ class FeedAdmin(admin.ModelAdmin):
 
     @admin.action(description="Poll selected feeds now")
     def poll_now(self, request, queryset):
-        from factcheck import tasks
-
         for feed in queryset:
-            tasks.poll_feed_task.enqueue(feed.pk)
+            importing.poll_feed_now(feed)
         messages.success(request, f"Polling {queryset.count()} feed(s); see Import records for what came in.")
 
 

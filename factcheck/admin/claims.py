@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from factcheck import roles, workflow
+from factcheck import contributions, roles, transitions, workflow
 from factcheck.admin.base import ReadOnlyInline
 from factcheck.models import (
     Assignment,
@@ -71,16 +71,14 @@ class ReviewerFilter(admin.SimpleListFilter):
 
 
 class RatingFilter(admin.SimpleListFilter):
-    title = "published rating"
+    title = "rating in force"
     parameter_name = "rating"
 
     def lookups(self, request, model_admin):
         return [(rating.slug, rating.label) for rating in Rating.objects.all()]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(verdicts__rating__slug=self.value(), verdicts__approved_at__isnull=False).distinct()
-        return queryset
+        return queryset.rated(self.value()) if self.value() else queryset  # the verdict in force
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -91,17 +89,16 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", "Overdue"), ("no", "Not overdue")]
 
     def queryset(self, request, queryset):
-        overdue = Q(
-            status=Claim.Status.ASSIGNED,
-            assignments__done_at__isnull=True,
-            assignments__due_at__lt=timezone.now(),
-        )
-        ids = Claim.objects.filter(overdue).values("pk")
+        ids = Claim.objects.overdue().values("pk")
         if self.value() == "yes":
             return queryset.filter(pk__in=ids)
         if self.value() == "no":
             return queryset.exclude(pk__in=ids)
         return queryset
+
+
+class BulkNoteForm(forms.Form):
+    note = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), help_text="Required.")
 
 
 class AssignForm(forms.Form):
@@ -146,29 +143,29 @@ class ClaimAdmin(admin.ModelAdmin):
         "created_at",
     ]
     inlines = [VerdictInline, AssignmentInline, EvidenceInline, CommentInline, EventInline]
-    actions = ["accept_claims", "assign_to_reviewer", "dismiss_claims", "approve_verdicts"]
+    # actions: one per bulk row of the transition table (set below the class), and assigning.
 
     def has_add_permission(self, request):
         # New claims are flagged on the article page, through the workflow.
         return False
 
     def save_model(self, request, obj, form, change):
-        # Write only the fields the form changed: a full save would write back
-        # the status read at the start of the request over a newer transition.
-        changed = [name for name in form.changed_data if name not in self.readonly_fields]
-        if changed:
-            obj.updated_at = timezone.now()
-            obj.save(update_fields=[*changed, "updated_at"])
+        # Only the fields the form changed, through the domain: a full save would write
+        # back the status read at the start of the request over a newer transition.
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name not in self.readonly_fields}
+        try:
+            contributions.claim_edit(obj, actor=request.user, **changes)
+        except workflow.WorkflowError as error:
+            messages.error(request, error.message)
 
     def get_queryset(self, request):
         open_assignments = Assignment.objects.filter(done_at__isnull=True).select_related("reviewer")
-        approved = Verdict.objects.filter(approved_at__isnull=False).select_related("rating").order_by("-revision")
         return (
             super()
             .get_queryset(request)
             .prefetch_related(
                 Prefetch("assignments", queryset=open_assignments, to_attr="open_assignments"),
-                Prefetch("verdicts", queryset=approved, to_attr="approved_verdicts"),
+                Prefetch("verdicts", queryset=Verdict.objects.select_related("rating")),
             )
         )
 
@@ -182,30 +179,67 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description="rating")
     def rating(self, claim):
-        return claim.approved_verdicts[0].rating.label if claim.approved_verdicts else "—"
+        verdict = claim.verdict_in_force()
+        return verdict.rating.label if verdict is not None else "—"
 
     @admin.display(description="due")
     def due(self, claim):
-        dates = [a.due_at for a in claim.open_assignments if a.due_at]
-        if not dates:
+        dated = sorted((a for a in claim.open_assignments if a.due_at), key=lambda a: a.due_at)
+        if not dated:
             return "—"
-        due = min(dates)
-        label = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
+        label = timezone.localtime(dated[0].due_at).strftime("%Y-%m-%d %H:%M")
         return (
-            format_html('<strong style="color:#b02a37">{} (overdue)</strong>', label) if due < timezone.now() else label
+            format_html('<strong style="color:#b02a37">{} (overdue)</strong>', label) if dated[0].is_overdue else label
         )
 
     def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, Evidence) and instance.added_by_id is None:
-                instance.added_by = request.user
-            if isinstance(instance, Comment) and instance.author_id is None:
-                instance.author = request.user
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+        """Evidence and comments are written through ``factcheck.contributions``, which
+        checks them and moves the claim's timestamps (incremental sync sees them)."""
+        if formset.model not in (Evidence, Comment):
+            return super().save_formset(request, form, formset, change)
+        claim = form.instance
+        # What the admin's change message reads (ModelFormSet.save sets these).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        try:
+            for inline_form in formset.forms:
+                if not inline_form.has_changed() or inline_form in formset.deleted_forms:
+                    continue
+                data, instance = inline_form.cleaned_data, inline_form.instance
+                if formset.model is Evidence and instance.pk is None:
+                    contributions.evidence_add(
+                        claim, actor=request.user, url=data["url"], description=data["description"]
+                    )
+                elif formset.model is Evidence:
+                    contributions.evidence_edit(
+                        instance, actor=request.user, url=data["url"], description=data["description"]
+                    )
+                elif instance.pk is None:
+                    contributions.comment_add(claim, actor=request.user, body=data["body"])
+                else:
+                    contributions.comment_edit(instance, actor=request.user, body=data["body"])
+            for inline_form in formset.deleted_forms:
+                if inline_form.instance.pk is None:
+                    continue
+                if formset.model is Evidence:
+                    contributions.evidence_remove(inline_form.instance, actor=request.user)
+                else:
+                    contributions.comment_remove(inline_form.instance, actor=request.user)
+                formset.deleted_objects.append(inline_form.instance)
+        except workflow.WorkflowError as error:
+            messages.error(request, f"{formset.model._meta.verbose_name_plural.capitalize()}: {error.message}")
+
+    @staticmethod
+    def _add(model, claim: Claim, user, data: dict):
+        if model is Evidence:
+            return contributions.evidence_add(claim, actor=user, url=data["url"], description=data["description"])
+        return contributions.comment_add(claim, actor=user, body=data["body"])
+
+    @staticmethod
+    def _edit(instance, user, data: dict) -> None:
+        if isinstance(instance, Evidence):
+            contributions.evidence_edit(instance, actor=user, url=data["url"], description=data["description"])
+        else:
+            contributions.comment_edit(instance, actor=user, body=data["body"])
 
     def _apply(self, request, queryset, verb: str, transition) -> None:
         done, refused = [], []
@@ -221,18 +255,33 @@ class ClaimAdmin(admin.ModelAdmin):
         if refused:
             messages.warning(request, f"Refused {len(refused)} claim(s): " + "; ".join(refused))
 
-    @admin.action(description="Accept selected suggested claims")
-    def accept_claims(self, request, queryset):
-        self._apply(request, queryset, "Accepted", lambda c: workflow.claim_accept(c, actor=request.user))
+    def _ask(self, request, queryset, form, *, action_name: str, title: str, intro: str, submit: str):
+        """The intermediate page of a bulk action that needs input."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title, "intro": intro, "submit": submit, "action_name": action_name, "form": form,
+            "claims": queryset, "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/factcheck/claim/bulk_action.html", context)
 
-    @admin.action(description="Dismiss selected claims")
-    def dismiss_claims(self, request, queryset):
-        note = "Dismissed in bulk from the back office."
-        self._apply(request, queryset, "Dismissed", lambda c: workflow.claim_dismiss(c, actor=request.user, note=note))
-
-    @admin.action(description="Approve the verdicts of selected claims")
-    def approve_verdicts(self, request, queryset):
-        self._apply(request, queryset, "Approved", lambda c: workflow.verdict_approve(c, actor=request.user))
+    def apply_transition(self, request, queryset, row: transitions.Transition):
+        """A bulk action read from the transition table; it asks for the note where one is required."""
+        if row.note_required:
+            form = BulkNoteForm(request.POST if "apply" in request.POST else None)
+            if not form.is_valid():
+                title = f"{row.label}: {queryset.count()} claim(s)"
+                return self._ask(request, queryset, form, action_name=f"{row.action}_claims", title=title,
+                                 intro=f"{row.label}, with one note for all of them.", submit=row.label)  # fmt: skip
+            note = form.cleaned_data["note"]
+        else:
+            note = "In bulk from the back office."
+        self._apply(
+            request,
+            queryset,
+            row.action.label,
+            lambda c: workflow.perform(row.action, c, actor=request.user, note=note),
+        )
+        return None
 
     @admin.action(description="Assign selected claims to a reviewer…")
     def assign_to_reviewer(self, request, queryset):
@@ -246,12 +295,17 @@ class ClaimAdmin(admin.ModelAdmin):
                 lambda c: workflow.claim_assign(c, actor=request.user, reviewer=reviewer, due_at=due_at),
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Assign claims to a reviewer",
-            "form": form,
-            "claims": queryset,
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/factcheck/claim/assign.html", context)
+        intro = f"Assign these {queryset.count()} claim(s) to one reviewer."
+        return self._ask(request, queryset, form, action_name="assign_to_reviewer",
+                         title="Assign claims to a reviewer", intro=intro, submit="Assign")  # fmt: skip
+
+
+def _bulk_action(row: transitions.Transition):
+    def bulk(modeladmin: ClaimAdmin, request, queryset):
+        return modeladmin.apply_transition(request, queryset, row)
+
+    bulk.__name__ = f"{row.action}_claims"
+    return admin.action(description=f"{row.label}: selected claims")(bulk)
+
+
+ClaimAdmin.actions = [*(_bulk_action(row) for row in transitions.TABLE.values() if row.bulk), "assign_to_reviewer"]

@@ -11,24 +11,13 @@ from django.utils.html import format_html
 from factcheck import webhooks
 from factcheck.admin.base import ReadOnlyInline
 from factcheck.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from factcheck.models.webhooks import EVENTS, generate_secret
+from factcheck.models.webhooks import EVENTS
 
 State = WebhookDelivery.State
 
 
-def _delivery_task():
-    """The task that sends a delivery, once factcheck.tasks has it; else None (send here)."""
-    from factcheck import tasks  # faces may queue tasks; imported late, as the workflow does
-
-    return getattr(tasks, "deliver_webhook", None)
-
-
 def _send(delivery: WebhookDelivery) -> None:
-    task = _delivery_task()
-    if task is None:
-        webhooks.deliver(delivery.delivery_id)
-    else:
-        webhooks.schedule(delivery, task)
+    webhooks.send_soon(delivery)
 
 
 class WebhookEndpointForm(forms.ModelForm):
@@ -97,8 +86,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     @admin.action(description="Rotate the secret of selected endpoints (shown once)", permissions=["change"])
     def rotate_secret(self, request, queryset):
         for endpoint in queryset:
-            endpoint.secret = generate_secret()
-            endpoint.save(update_fields=["secret"])
+            webhooks.rotate_secret(endpoint)
             _show_secret(request, endpoint, "The new secret")
 
 
@@ -110,12 +98,13 @@ class WebhookAttemptInline(ReadOnlyInline):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["delivery_id", "event", "endpoint", "claim_id", "state", "attempts", "last_code", "created_at"]
-    list_display += ["delivered_at", "next_attempt_at"]
-    list_filter = ["state", "event", "endpoint"]
-    list_select_related = ["endpoint"]
+    list_display = ["delivery_id", "transport", "event", "receiver", "claim_id", "state", "attempts", "last_code"]
+    list_display += ["created_at", "delivered_at", "next_attempt_at"]
+    list_filter = ["state", "transport", "event", "endpoint"]
+    list_select_related = ["endpoint", "channel"]
     search_fields = ["=delivery_id", "endpoint__name"]
-    fields = ["delivery_id", "event", "endpoint", "claim", "state", "attempts", "next_attempt_at", "sending_since"]
+    fields = ["delivery_id", "transport", "event", "endpoint", "channel", "claim", "state", "attempts"]
+    fields += ["next_attempt_at", "sending_since"]
     fields += ["created_at", "delivered_at", "body"]
     readonly_fields = fields
     inlines = [WebhookAttemptInline]
@@ -151,7 +140,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     @admin.action(description="Redeliver selected deliveries (same delivery id and body)", permissions=["change"])
     def redeliver(self, request, queryset):
         done, refused = [], []
-        for delivery in queryset.select_related("endpoint"):
+        for delivery in queryset.select_related("endpoint", "channel"):
             try:
                 webhooks.redeliver(delivery, by=request.user.get_username())
             except webhooks.Busy as busy:
@@ -164,7 +153,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     @admin.action(description="Attempt selected pending deliveries now", permissions=["change"])
     def attempt_now(self, request, queryset):
         done, refused = [], []
-        for delivery in queryset.select_related("endpoint"):
+        for delivery in queryset.select_related("endpoint", "channel"):
             if webhooks.hurry(delivery):
                 _send(delivery)
                 done.append(self._label(delivery))

@@ -2,13 +2,12 @@
 
 import django_filters
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from factcheck import roles
+from factcheck import visibility
 from factcheck.importing.data import canonical_url
-from factcheck.models import Article, Claim, Verdict
+from factcheck.models import Article, Claim
 
 
 class SyncFilterSet(django_filters.FilterSet):
@@ -24,7 +23,9 @@ class SyncFilterSet(django_filters.FilterSet):
         # shows them: a transaction that commits a moment after a later one
         # cannot be stepped over by a client's cursor.
         settle = timezone.now() - timezone.timedelta(seconds=settings.API_SYNC_SETTLE_SECONDS)
-        return queryset.filter(updated_at__gte=value, updated_at__lte=settle)
+        # A CMS account follows what it can see change (factcheck.visibility).
+        field = visibility.sync_field(self.request.user if self.request is not None else None)
+        return queryset.filter(**{f"{field}__gte": value, f"{field}__lte": settle})
 
 
 class ClaimFilter(SyncFilterSet):
@@ -38,14 +39,10 @@ class ClaimFilter(SyncFilterSet):
         fields = ["status", "kind", "rating", "article", "updated_since"]
 
     def filter_rating(self, queryset, name, value):
-        # The rating of the verdict in force: the latest approved revision.
-        in_force = Verdict.objects.filter(claim=OuterRef("pk"), approved_at__isnull=False).order_by("-revision")
-        return queryset.annotate(rating_in_force=Subquery(in_force.values("rating__slug")[:1])).filter(
-            rating_in_force=value
-        )
+        return queryset.rated(value)  # the rating of the verdict in force
 
     def filter_status(self, queryset, name, value):
-        if value and self.request is not None and not roles.can_review(self.request.user):
+        if value and self.request is not None and visibility.is_public(self.request.user):
             # The CMS sees every visible claim as published.
             return queryset if Claim.Status.PUBLISHED in value else queryset.none()
         return queryset.filter(status__in=value) if value else queryset

@@ -9,10 +9,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
+
+from factcheck import visibility
+from factcheck.models import Claim
 
 
 class SyncCursorPagination(CursorPagination):
+    request: Request  # set by paginate_queryset; missing from CursorPagination's stub
     ordering = ("updated_at", "id")
     page_size_query_param = "page_size"
     cursor_query_description = "The position to continue from: follow `next` (or `resume`) as given."
@@ -23,6 +28,12 @@ class SyncCursorPagination(CursorPagination):
         self.max_page_size = settings.API_MAX_PAGE_SIZE
         self.page_size = settings.REST_FRAMEWORK.get("PAGE_SIZE", 50)
         return super().get_page_size(request)
+
+    def get_ordering(self, request, queryset, view):
+        # A CMS account's sync follows what it can see change (factcheck.visibility).
+        if queryset.model is Claim and visibility.is_public(request.user):
+            return ("public_updated_at", "id")
+        return self.ordering
 
     def paginate_queryset(self, queryset, request, view=None):
         try:

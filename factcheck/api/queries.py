@@ -3,27 +3,18 @@ so a page costs the same number of queries at 1 and at 200 claims."""
 
 from django.db.models import Prefetch, QuerySet
 
-from factcheck import roles
+from factcheck import visibility
 from factcheck.models import Article, Claim, Evidence, Verdict
-
-S = Claim.Status
-
-
-def with_published_verdict(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-    """Claims with a verdict in force: published ones, and those whose
-    correction waits for approval (the earlier verdict still stands)."""
-    return queryset.filter(pk__in=Verdict.objects.filter(approved_at__isnull=False).values("claim_id"))
 
 
 def claims_for(user) -> QuerySet[Claim]:
-    """Claims this account may see: everything for the desk, those with a
-    published verdict for the CMS."""
+    """Claims this account may see (``factcheck.visibility``), with what their JSON reads."""
     verdicts = Verdict.objects.select_related("rating", "author", "approved_by")
     queryset = Claim.objects.select_related("article", "media").prefetch_related(
         Prefetch("verdicts", queryset=verdicts),
         Prefetch("evidence", queryset=Evidence.objects.order_by("added_at", "id")),
     )
-    return queryset if roles.can_review(user) else with_published_verdict(queryset)
+    return visibility.claims_visible_to(user, queryset)
 
 
 def articles_for(user, *, with_claims: bool = False) -> QuerySet[Article]:

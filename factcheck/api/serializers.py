@@ -4,11 +4,10 @@ or the import pipeline decides."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from factcheck import roles
+from factcheck import payloads, roles
 from factcheck.models import Article, Claim, Rating, Verdict
 
 
@@ -37,9 +36,11 @@ class EvidenceOutSerializer(serializers.Serializer):
 
 
 class VerdictSerializer(serializers.ModelSerializer):
+    """The verdict's shape for the schema (``payloads.verdict_json`` builds it)."""
+
     rating = RatingSerializer()
-    author = serializers.SerializerMethodField()
-    approved_by = serializers.SerializerMethodField()
+    author = serializers.CharField(allow_null=True, help_text="Null for the CMS: the desk's names stay inside.")
+    approved_by = serializers.CharField(allow_null=True)
 
     class Meta:
         model = Verdict
@@ -47,20 +48,6 @@ class VerdictSerializer(serializers.ModelSerializer):
             "revision", "rating", "summary", "media_authenticity", "correction_reason",
             "author", "submitted_at", "approved_by", "approved_at",
         ]  # fmt: skip
-
-    def _person(self, user) -> str | None:
-        # Service accounts see no user data: names of the desk's people stay inside.
-        if user is None or self.context.get("public"):
-            return None
-        return user.get_username()
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_author(self, verdict) -> str | None:
-        return self._person(verdict.author)
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_approved_by(self, verdict) -> str | None:
-        return self._person(verdict.approved_by)
 
 
 class ArticleRefSerializer(serializers.ModelSerializer):
@@ -81,19 +68,18 @@ class SpanSerializer(serializers.Serializer):
     end = serializers.IntegerField()
 
 
-def _approved(claim) -> list[Verdict]:
-    return sorted((v for v in claim.verdicts.all() if v.approved_at), key=lambda v: v.revision, reverse=True)
-
-
 class ClaimSerializer(serializers.ModelSerializer):
+    """Declares the claim's shape for the schema; the JSON itself is built by
+    ``factcheck.payloads.claim_json``, the same function webhooks use."""
+
     article = ArticleRefSerializer()
-    span = serializers.SerializerMethodField()
+    span = SpanSerializer(allow_null=True)
     media = MediaSerializer(allow_null=True)
-    verdict = serializers.SerializerMethodField(help_text="The published verdict in force (null until published).")
-    pending_verdict = serializers.SerializerMethodField(help_text="A verdict waiting for approval (people only).")
-    revisions = serializers.SerializerMethodField(help_text="Earlier published revisions, newest first.")
-    evidence = serializers.SerializerMethodField()
-    links = serializers.SerializerMethodField()
+    verdict = VerdictSerializer(allow_null=True, help_text="The published verdict in force (null until published).")
+    pending_verdict = VerdictSerializer(allow_null=True, help_text="A verdict waiting for approval (people only).")
+    revisions = VerdictSerializer(many=True, help_text="Earlier published revisions, newest first.")
+    evidence = EvidenceOutSerializer(many=True)
+    links = serializers.DictField(child=serializers.CharField())
 
     class Meta:
         model = Claim
@@ -102,62 +88,17 @@ class ClaimSerializer(serializers.ModelSerializer):
             "suggested", "created_at", "updated_at", "verdict", "pending_verdict", "revisions", "evidence", "links",
         ]  # fmt: skip
 
-    def to_representation(self, claim):
-        data = super().to_representation(claim)
-        if self.context.get("public"):
-            # The CMS sees the verdict in force: a correction waiting for approval
-            # is the desk's business until it is approved.
-            data["status"], data["pending_verdict"] = Claim.Status.PUBLISHED, None
-            for internal in ("reason", "priority", "suggested"):  # the desk's own triage notes
-                data.pop(internal, None)
-            data["links"].pop("page", None)
-        return data
-
-    @extend_schema_field(SpanSerializer(allow_null=True))
-    def get_span(self, claim):
-        return None if claim.span_start is None else {"start": claim.span_start, "end": claim.span_end}
-
-    @extend_schema_field(VerdictSerializer(allow_null=True))
-    def get_verdict(self, claim):
-        approved = _approved(claim)
-        return VerdictSerializer(approved[0], context=self.context).data if approved else None
-
-    @extend_schema_field(VerdictSerializer(allow_null=True))
-    def get_pending_verdict(self, claim):
-        if self.context.get("public"):
-            return None
-        pending = [v for v in claim.verdicts.all() if v.state == "pending"]
-        return VerdictSerializer(max(pending, key=lambda v: v.revision), context=self.context).data if pending else None
-
-    @extend_schema_field(VerdictSerializer(many=True))
-    def get_revisions(self, claim):
-        return VerdictSerializer(_approved(claim)[1:], many=True, context=self.context).data
-
-    @extend_schema_field(EvidenceOutSerializer(many=True))
-    def get_evidence(self, claim):
-        evidence = list(claim.evidence.all())
-        if self.context.get("public"):
-            # Only what was on record when the verdict in force was approved.
-            approved = _approved(claim)
-            cutoff = approved[0].approved_at if approved else None
-            evidence = [e for e in evidence if cutoff is not None and e.added_at <= cutoff]
-        return EvidenceOutSerializer(evidence, many=True).data
-
-    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
-    def get_links(self, claim) -> dict:
+    def to_representation(self, instance):
         request = self.context.get("request")
+        if request is not None:
+            absolute = request.build_absolute_uri
+        else:
+            base = self.context.get("base_url", "")
 
-        def absolute(path: str) -> str:
-            return request.build_absolute_uri(path) if request else self.context.get("base_url", "") + path
+            def absolute(path: str) -> str:
+                return base + path
 
-        links = {
-            "self": absolute(reverse("api:claim-detail", args=[claim.pk])),
-            "article": absolute(reverse("api:article-detail", args=[claim.article_id])),
-            "page": absolute(reverse("factcheck:claim", args=[claim.pk])),
-        }
-        if claim.status == Claim.Status.PUBLISHED or _approved(claim):
-            links["claimreview"] = absolute(reverse("api:claim-claimreview", args=[claim.pk]))
-        return links
+        return payloads.claim_json(instance, public=bool(self.context.get("public")), absolute=absolute)
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -180,7 +121,7 @@ class ArticleDetailSerializer(ArticleSerializer):
     @extend_schema_field(ClaimSerializer(many=True))
     def get_claims(self, article):
         public = self.context.get("public")
-        claims = [c for c in article.claims.all() if not public or any(v.approved_at for v in c.verdicts.all())]
+        claims = [c for c in article.claims.all() if not public or c.verdict_in_force() is not None]
         return ClaimSerializer(claims, many=True, context=self.context).data
 
 
@@ -211,9 +152,13 @@ class FlagInSerializer(StrictSerializer):
 class NoteInSerializer(StrictSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
+    def workflow_inputs(self) -> dict:
+        """The keyword arguments of ``workflow.perform``."""
+        return {"note": self.validated_data["note"]}
 
-class ReturnInSerializer(StrictSerializer):
-    note = serializers.CharField(max_length=5000, help_text="Why the verdict goes back (required).")
+
+class NoteRequiredInSerializer(NoteInSerializer):
+    note = serializers.CharField(max_length=5000, help_text="Why (required).")
 
 
 class ReviewerField(serializers.Field):
@@ -248,6 +193,10 @@ class AssignInSerializer(StrictSerializer):
     due_at = serializers.DateTimeField(required=False, allow_null=True, help_text="ISO 8601.")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
+    def workflow_inputs(self) -> dict:
+        data = self.validated_data
+        return {"reviewer": data["reviewer"], "due_at": data.get("due_at"), "note": data["note"]}
+
 
 class EvidenceInSerializer(StrictSerializer):
     url = serializers.URLField(required=False, allow_blank=True, default="", max_length=1000)
@@ -265,20 +214,16 @@ class SubmitInSerializer(StrictSerializer):
     def evidence_items(self) -> list[dict]:
         return [{"url": e["url"], "description": e["note"]} for e in self.validated_data.get("evidence", [])]
 
+    def workflow_inputs(self) -> dict:
+        data = self.validated_data
+        return {
+            "rating": data["rating"], "summary": data["summary"], "evidence": self.evidence_items(),
+            "media_authenticity": data["media_authenticity"],
+        }  # fmt: skip
+
 
 class CorrectInSerializer(SubmitInSerializer):
     reason = serializers.CharField(max_length=5000, help_text="Why the published verdict changes.")
 
-
-def claim_payload(claim: Claim) -> dict:
-    """The claim as the API shows it to the CMS, outside a request (webhook bodies).
-
-    Expects the claim loaded with ``queries.claims_for``'s joins (or pays a few queries)."""
-    from django.conf import settings
-
-    if not any(v.approved_at for v in claim.verdicts.all()):
-        # Never published (a first verdict returned): the CMS learns only which claim it is.
-        article = claim.article
-        return {"id": claim.pk, "article": {"id": article.pk, "url": article.url, "external_id": article.external_id}}
-    context = {"public": True, "base_url": settings.SITE_URL}
-    return dict(ClaimSerializer(claim, context=context).data)
+    def workflow_inputs(self) -> dict:
+        return {**super().workflow_inputs(), "reason": self.validated_data["reason"]}

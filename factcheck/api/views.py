@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from factcheck import claimreview, importing, roles, workflow
+from factcheck import claimreview, importing, roles, transitions, visibility, workflow
 from factcheck.api import queries
 from factcheck.api.filters import ArticleFilter, ClaimFilter
 from factcheck.api.pagination import SyncCursorPagination
@@ -25,11 +25,11 @@ from factcheck.api.serializers import (
     CorrectInSerializer,
     FlagInSerializer,
     NoteInSerializer,
+    NoteRequiredInSerializer,
     RatingSerializer,
-    ReturnInSerializer,
     SubmitInSerializer,
 )
-from factcheck.models import Media, Rating
+from factcheck.models import Action, Media, Rating
 
 ERROR = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
@@ -43,7 +43,7 @@ class JSONLDRenderer(JSONRenderer):
 
 
 def _public(request) -> bool:
-    return not roles.can_review(request.user)
+    return visibility.is_public(request.user)
 
 
 @extend_schema_view(
@@ -199,101 +199,6 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             raise Http404
         return claim
 
-    @_action_schema("Accept a suggested claim (editors)", NoteInSerializer, {"note": "Worth checking."})
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        data = self._input(NoteInSerializer).validated_data
-        workflow.claim_accept(self._claim_or_404(pk), actor=request.user, note=data["note"])
-        return self._answer(pk)
-
-    @_action_schema("Dismiss a claim (editors)", NoteInSerializer, {"note": "An opinion, not a claim."})
-    @action(detail=True, methods=["post"])
-    def dismiss(self, request, pk=None):
-        data = self._input(NoteInSerializer).validated_data
-        workflow.claim_dismiss(self._claim_or_404(pk), actor=request.user, note=data["note"])
-        return self._answer(pk)
-
-    @_action_schema("Restore a dismissed claim (editors)", NoteInSerializer, {"note": "New evidence."})
-    @action(detail=True, methods=["post"])
-    def restore(self, request, pk=None):
-        data = self._input(NoteInSerializer).validated_data
-        workflow.claim_restore(self._claim_or_404(pk), actor=request.user, note=data["note"])
-        return self._answer(pk)
-
-    @_action_schema(
-        "Assign a reviewer with a due date (editors)",
-        AssignInSerializer,
-        {"reviewer": "reviewer", "due_at": "2026-12-01T17:00:00Z"},
-    )
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        data = self._input(AssignInSerializer).validated_data
-        workflow.claim_assign(
-            self._claim_or_404(pk), actor=request.user, reviewer=data["reviewer"], due_at=data.get("due_at"),
-            note=data["note"],
-        )  # fmt: skip
-        return self._answer(pk)
-
-    @_action_schema(
-        "Record a verdict and submit it for approval (the assigned reviewer or an editor)",
-        SubmitInSerializer,
-        {
-            "rating": "unverifiable",
-            "summary": "The buildings match Bazarak; nothing dates the photo.",
-            "evidence": [{"url": "https://example.org/geolocation", "note": "Satellite comparison"}],
-            "media_authenticity": "OriginalMediaContent",
-        },  # fmt: skip
-    )
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        payload = self._input(SubmitInSerializer)
-        data = payload.validated_data
-        workflow.verdict_submit(
-            self._claim_or_404(pk), actor=request.user, rating=data["rating"], summary=data["summary"],
-            evidence=payload.evidence_items(), media_authenticity=data["media_authenticity"],
-        )  # fmt: skip
-        return self._answer(pk)
-
-    @_action_schema(
-        "Approve and publish the pending verdict (an editor who did not write it)", NoteInSerializer, {"note": ""}
-    )
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        data = self._input(NoteInSerializer).validated_data
-        workflow.verdict_approve(self._claim_or_404(pk), actor=request.user, note=data["note"])
-        return self._answer(pk)
-
-    @_action_schema(
-        "Return the pending verdict for rework, with a note (editors)",
-        ReturnInSerializer,
-        {"note": "Call the governor's office for a second source."},
-    )
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_verdict(self, request, pk=None):
-        data = self._input(ReturnInSerializer).validated_data
-        workflow.verdict_return(self._claim_or_404(pk), actor=request.user, note=data["note"])
-        return self._answer(pk)
-
-    @_action_schema(
-        "Correct a published verdict: a new revision waiting for approval (editors)",
-        CorrectInSerializer,
-        {
-            "rating": "false",
-            "summary": "Dated footage shows the flag a day earlier, elsewhere.",
-            "reason": "New footage surfaced.",
-            "evidence": [],
-        },  # fmt: skip
-    )
-    @action(detail=True, methods=["post"])
-    def correct(self, request, pk=None):
-        payload = self._input(CorrectInSerializer)
-        data = payload.validated_data
-        workflow.verdict_correct(
-            self._claim_or_404(pk), actor=request.user, rating=data["rating"], summary=data["summary"],
-            reason=data["reason"], evidence=payload.evidence_items(), media_authenticity=data["media_authenticity"],
-        )  # fmt: skip
-        return self._answer(pk)
-
     @extend_schema(
         summary="schema.org ClaimReview (and MediaReview for photos and videos) of a published verdict",
         description='`application/ld+json`: `{"@context": "https://schema.org", "@graph": [ClaimReview, '
@@ -307,6 +212,55 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return Response(claimreview.review_graph(claim))
         except claimreview.NotPublished:
             raise Http404 from None
+
+
+# Input of the actions that take more than a note; the others take NoteInSerializer
+# (or NoteRequiredInSerializer where the table requires a note).
+ACTION_INPUTS = {
+    Action.ASSIGN: AssignInSerializer,
+    Action.SUBMIT: SubmitInSerializer,
+    Action.CORRECT: CorrectInSerializer,
+}
+ACTION_EXAMPLES = {
+    Action.ACCEPT: {"note": "Worth checking."},
+    Action.DISMISS: {"note": "An opinion, not a claim."},
+    Action.RESTORE: {"note": "New evidence."},
+    Action.ASSIGN: {"reviewer": "reviewer", "due_at": "2026-12-01T17:00:00Z"},
+    Action.SUBMIT: {
+        "rating": "unverifiable",
+        "summary": "The buildings match Bazarak; nothing dates the photo.",
+        "evidence": [{"url": "https://example.org/geolocation", "note": "Satellite comparison"}],
+        "media_authenticity": "OriginalMediaContent",
+    },
+    Action.RETURN: {"note": "Call the governor's office for a second source."},
+    Action.CORRECT: {
+        "rating": "false",
+        "summary": "Dated footage shows the flag a day earlier, elsewhere.",
+        "reason": "New footage surfaced.",
+        "evidence": [],
+    },
+}
+
+
+def _transition_endpoint(row: transitions.Transition):
+    """``POST /api/v1/claims/{id}/<action>/``: the row's action through ``workflow.perform``."""
+    default = NoteRequiredInSerializer if row.note_required else NoteInSerializer
+    serializer_class = ACTION_INPUTS.get(row.action, default)
+
+    def endpoint(self, request, pk=None):
+        payload = self._input(serializer_class)
+        workflow.perform(row.action, self._claim_or_404(pk), actor=request.user, **payload.workflow_inputs())
+        return self._answer(pk)
+
+    endpoint.__name__ = f"{row.action}_claim"
+    endpoint.__doc__ = row.summary
+    endpoint = action(detail=True, methods=["post"], url_path=row.action.value, url_name=row.action.value)(endpoint)
+    example = ACTION_EXAMPLES.get(row.action, {"note": "Why."} if row.note_required else {"note": ""})
+    return _action_schema(f"{row.summary} ({row.who})", serializer_class, example)(endpoint)
+
+
+for _row in transitions.TABLE.values():
+    setattr(ClaimViewSet, f"{_row.action}_claim", _transition_endpoint(_row))
 
 
 @extend_schema_view(
@@ -333,7 +287,7 @@ class ClaimReviewFeedViewSet(viewsets.GenericViewSet):
     renderer_classes = [JSONLDRenderer, JSONRenderer]
 
     def get_queryset(self):
-        return queries.with_published_verdict(queries.claims_for(self.request.user))
+        return queries.claims_for(self.request.user).published()
 
     @extend_schema(
         summary="Feed of ClaimReview JSON-LD for all published verdicts",

@@ -8,7 +8,7 @@ from factcheck.forms.claims import (
     NoteForm,
     VerdictForm,
 )
-from factcheck.forms.imports import IMPORT_FORMS, FeedForm, PasteForm, UploadForm, UrlForm, run_import
+from factcheck.forms.imports import IMPORT_FORMS, FeedForm, PasteForm, UploadForm, UrlForm
 
 __all__ = [
     "IMPORT_FORMS",
@@ -24,5 +24,4 @@ __all__ = [
     "UploadForm",
     "UrlForm",
     "VerdictForm",
-    "run_import",
 ]

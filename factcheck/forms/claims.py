@@ -114,6 +114,11 @@ class AssignForm(_ActionForm):
             raise forms.ValidationError("The due date must be in the future.")
         return due
 
+    def workflow_inputs(self) -> dict:
+        """The keyword arguments of ``workflow.perform``."""
+        data = self.cleaned_data
+        return {"reviewer": data["reviewer"], "due_at": data["due_at"], "note": data["note"]}
+
 
 class EvidenceForm(_ActionForm):
     submit_label = "Add evidence"
@@ -156,10 +161,20 @@ class VerdictForm(_ActionForm):
         url, description = self.cleaned_data.get("evidence_url", ""), self.cleaned_data.get("evidence_description", "")
         return [{"url": url or "", "description": description or ""}] if (url or description) else []
 
+    def workflow_inputs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "rating": data["rating"], "summary": data["summary"], "evidence": self.evidence(),
+            "media_authenticity": data.get("media_authenticity", ""),
+        }  # fmt: skip
+
 
 class CorrectForm(VerdictForm):
     submit_label = "Propose correction"
     reason = forms.CharField(label="Why the verdict changes", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+    def workflow_inputs(self) -> dict:
+        return {**super().workflow_inputs(), "reason": self.cleaned_data["reason"]}
 
 
 class NoteForm(_ActionForm):
@@ -169,3 +184,6 @@ class NoteForm(_ActionForm):
         self.submit_label, self.submit_class = label, css
         super().__init__(*args, **kwargs)
         self.fields["note"].required = required
+
+    def workflow_inputs(self) -> dict:
+        return {"note": self.cleaned_data["note"]}

@@ -54,7 +54,9 @@ class MultipleFileField(forms.FileField):
 class UploadForm(_CrispyForm):
     form_name = "upload"
     submit_label = "Upload"
-    files = MultipleFileField(
+    # The form metaclass moves declared fields into base_fields, so this does not shadow
+    # BaseForm.files (the uploaded files) at run time; the stub cannot express that.
+    files = MultipleFileField(  # type: ignore[assignment]
         allow_empty_file=True,  # the pipeline says "empty" for that file, and imports the others
         help_text=".txt, .md, .html (a saved page), .json or .jsonl; 5 MB each at most.",
     )
@@ -99,28 +101,3 @@ class FeedForm(_CrispyForm):
 
 
 IMPORT_FORMS = {form.form_name: form for form in (PasteForm, UploadForm, UrlForm, FeedForm)}
-
-
-def run_import(form: _CrispyForm, user) -> list:
-    """Hand a valid import form to the importing pipeline; the ImportRecords
-    say what happened to each source."""
-    from factcheck import importing
-    from factcheck.models import Article
-
-    data = form.cleaned_data
-    if isinstance(form, PasteForm):
-        result = importing.import_text(
-            title=data["title"], body=data["body"], url=data["url"], outlet=data["outlet"],
-            byline=data["byline"], published_at=data["published_at"], user=user,
-        )  # fmt: skip
-        return [importing.record(result, source=Article.Source.PASTE, user=user)]
-    if isinstance(form, UploadForm):
-        return [
-            importing.record(result, source=Article.Source.UPLOAD, user=user)
-            for upload in data["files"]
-            for result in importing.import_file(upload.name, upload.read(), user=user)
-        ]
-    if isinstance(form, UrlForm):
-        return [importing.queue_url_import(url, user=user) for url in data["urls"]]
-    importing.subscribe_feed(data["url"], outlet=data["outlet"], user=user)
-    return []

@@ -91,6 +91,7 @@ def parse_published(value) -> datetime | None:
     """ISO 8601 date or date-time (naive values are taken as UTC); None when empty."""
     if value in (None, ""):
         return None
+    parsed: datetime | None
     if isinstance(value, datetime):
         parsed = value
     else:

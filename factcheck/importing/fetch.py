@@ -35,8 +35,14 @@ CHUNK_SIZE = 64 * 1024
 _HOST_RE = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")
 _SAFE_IN_PATH = "/%:@!$&'()*+,;=~"
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_KINDS = (("is_loopback", "a loopback"), ("is_link_local", "a link-local"), ("is_multicast", "a multicast"))
-_KINDS += (("is_unspecified", "an unspecified"), ("is_private", "a private"), ("is_reserved", "a reserved"))
+_KINDS = (
+    ("is_loopback", "a loopback"),
+    ("is_link_local", "a link-local"),
+    ("is_multicast", "a multicast"),
+    ("is_unspecified", "an unspecified"),
+    ("is_private", "a private"),
+    ("is_reserved", "a reserved"),
+)
 _NETWORK_ERRORS = (OSError, ValueError, http.client.HTTPException, urllib3.exceptions.HTTPError)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

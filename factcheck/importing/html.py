@@ -50,7 +50,7 @@ def paragraphs_to_html(body: str) -> str:
 
 def _paragraphs(tree) -> list[str]:
     """Text blocks of trafilatura's XML body, in order."""
-    blocks = []
+    blocks: list[str] = []
     for element in tree:
         if element.tag == "list":
             items = [" ".join("".join(item.itertext()).split()) for item in element.iter("item")]
@@ -144,6 +144,7 @@ def extract_html(markup: str | bytes, url: str = "") -> ArticleData:
     doc_meta = trafilatura.bare_extraction(
         markup, url=url or None, include_images=True, include_tables=True, with_metadata=True, favor_recall=True
     )
+    assert not isinstance(doc_meta, dict)  # a dict only with as_dict=True
     try:
         doc = lxml_html.fromstring(markup)
     except (ValueError, lxml_html.etree.ParserError) as error:

@@ -2,16 +2,22 @@
 including the ones that run in the background."""
 
 import logging
+from collections.abc import Iterable
 
-from django.db import transaction
 from django.utils import timezone
+from django_tasks import TaskResult
 
+from factcheck import background
 from factcheck.importing.pipeline import ImportResult
-from factcheck.importing.sources import import_url
+from factcheck.importing.sources import import_file, import_text, import_url
 from factcheck.models import Article, Feed, ImportRecord
 
 log = logging.getLogger(__name__)
 Outcome = ImportRecord.Outcome
+
+# The background tasks, registered under these names when the app starts (factcheck.background).
+IMPORT_URL_TASK = "import_url"  # run_url_import(record_id)
+POLL_FEED_TASK = "poll_feed"  # poll_and_record(feed_id)
 
 
 def record(result: ImportResult, *, source: str, user=None) -> ImportRecord:
@@ -27,28 +33,59 @@ def record(result: ImportResult, *, source: str, user=None) -> ImportRecord:
     )
 
 
+def import_pasted(
+    *, title: str, body: str, url: str = "", outlet: str = "", byline: str = "", published_at=None, user=None
+) -> list[ImportRecord]:
+    """Pasted text, recorded: one ImportRecord. published_at is a datetime or an ISO 8601 string."""
+    result = import_text(
+        title=title, body=body, url=url, outlet=outlet, byline=byline, published_at=published_at, user=user
+    )
+    return [record(result, source=Article.Source.PASTE, user=user)]
+
+
+def import_uploads(files: Iterable[tuple[str, bytes]], *, user=None) -> list[ImportRecord]:
+    """Uploaded files as (name, content) pairs, recorded: one ImportRecord per article
+    (a .json/.jsonl file may hold many). Each file is read when its turn comes."""
+    return [
+        record(result, source=Article.Source.UPLOAD, user=user)
+        for name, raw in files
+        for result in import_file(name, raw, user=user)
+    ]
+
+
 def queue_url_import(url: str, *, user=None) -> ImportRecord:
     """Record the URL and fetch it in the background (at once with the
     immediate task backend)."""
-    from factcheck import tasks
-
     entry = ImportRecord.objects.create(
         source=Article.Source.URL,
         label=url.strip()[:1000],
         requested_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    transaction.on_commit(lambda: tasks.import_url_task.enqueue(entry.pk))
+    background.enqueue_on_commit(IMPORT_URL_TASK, entry.pk)
     return entry
+
+
+def queue_url_imports(urls: Iterable[str], *, user=None) -> list[ImportRecord]:
+    """Record each URL and fetch it in the background: one (queued) ImportRecord a URL."""
+    return [queue_url_import(url, user=user) for url in urls]
 
 
 def subscribe_feed(url: str, *, outlet: str = "", user=None) -> Feed:
     """Register a feed (once per URL) and poll it in the background now."""
-    from factcheck import tasks
-
     added_by = user if getattr(user, "is_authenticated", False) else None
     feed, _ = Feed.objects.get_or_create(url=url, defaults={"outlet": outlet, "added_by": added_by})
-    transaction.on_commit(lambda: tasks.poll_feed_task.enqueue(feed.pk))
+    background.enqueue_on_commit(POLL_FEED_TASK, feed.pk)
     return feed
+
+
+def active_feeds() -> list[Feed]:
+    return list(Feed.objects.filter(active=True))
+
+
+def poll_feed_now(feed: Feed) -> TaskResult:
+    """Queue a poll of the feed at once (not on commit). With the immediate backend it has
+    run when this returns: the result's return_value is poll_and_record's counts."""
+    return background.task(POLL_FEED_TASK).enqueue(feed.pk)
 
 
 def run_url_import(record_id: int) -> str:

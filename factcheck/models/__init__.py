@@ -4,6 +4,7 @@ Status is never set here or in any face: see ``factcheck.workflow``."""
 
 from factcheck.models.articles import Article, Media, content_hash
 from factcheck.models.claims import (
+    Action,
     Assignment,
     Claim,
     Comment,
@@ -13,9 +14,11 @@ from factcheck.models.claims import (
     Verdict,
 )
 from factcheck.models.imports import Feed, ImportRecord
+from factcheck.models.notifications import NotificationChannel, NotificationPreference
 from factcheck.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "Action",
     "Article",
     "Assignment",
     "Claim",
@@ -25,6 +28,8 @@ __all__ = [
     "Feed",
     "ImportRecord",
     "Media",
+    "NotificationChannel",
+    "NotificationPreference",
     "Rating",
     "Verdict",
     "WebhookAttempt",

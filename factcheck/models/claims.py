@@ -43,6 +43,46 @@ class Rating(models.Model):
         return self.label
 
 
+class Action(models.TextChoices):
+    """What an Event records: the workflow's transitions (see ``factcheck.transitions``)."""
+
+    # Labels in the past tense: "Approved 3 claim(s)", "Returned on claim #12".
+    SUGGEST = "suggest", "Suggested"
+    FLAG = "flag", "Flagged"
+    ACCEPT = "accept", "Accepted"
+    DISMISS = "dismiss", "Dismissed"
+    RESTORE = "restore", "Restored"
+    ASSIGN = "assign", "Assigned"
+    SUBMIT = "submit", "Submitted"
+    APPROVE = "approve", "Approved"
+    RETURN = "return", "Returned"
+    CORRECT = "correct", "Correction proposed"
+
+
+class ClaimQuerySet(models.QuerySet):
+    """Reads about verdicts and deadlines, written once for every face."""
+
+    def published(self) -> "ClaimQuerySet":
+        """Claims with a verdict in force: published ones, and those whose correction
+        waits for approval (the earlier verdict still stands). What the CMS may see."""
+        return self.filter(pk__in=Verdict.objects.approved().values("claim_id"))
+
+    def with_rating_in_force(self) -> "ClaimQuerySet":
+        """Annotates ``rating_in_force``: the slug of the latest approved revision's rating."""
+        in_force = Verdict.objects.approved().filter(claim=models.OuterRef("pk")).order_by("-revision")
+        return self.annotate(rating_in_force=models.Subquery(in_force.values("rating__slug")[:1]))
+
+    def rated(self, slug: str) -> "ClaimQuerySet":
+        """Claims whose verdict in force has this rating."""
+        return self.with_rating_in_force().filter(rating_in_force=slug)
+
+    def overdue(self, now=None) -> "ClaimQuerySet":
+        """Assigned claims with an open assignment past its due date. Time on hold does not
+        count: resuming a claim moves its due dates by the time it spent on hold."""
+        late = Assignment.objects.filter(done_at__isnull=True, due_at__lt=now or timezone.now())
+        return self.filter(status=Claim.Status.ASSIGNED, pk__in=late.values("claim_id"))
+
+
 class Claim(models.Model):
     """Anything flagged for checking: a statement, a quote, a number, a photo or video."""
 
@@ -84,6 +124,11 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, db_index=False)
+    # What the CMS's incremental sync follows: set when something the CMS can see changes
+    # (a verdict published or corrected, a visible field edited); see factcheck.visibility.
+    public_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -105,6 +150,11 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["status", "-updated_at"], name="claim_status_idx"),
             models.Index(fields=["updated_at", "id"], name="claim_updated_idx"),
+            models.Index(
+                fields=["public_updated_at", "id"],
+                condition=Q(public_updated_at__isnull=False),
+                name="claim_public_updated_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,6 +163,21 @@ class Claim(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("factcheck:claim", args=[self.pk])
+
+    # Verdict rules, read from ``self.verdicts.all()`` so a prefetch serves them.
+    def approved_verdicts(self) -> list["Verdict"]:
+        """Approved revisions, newest first."""
+        return sorted((v for v in self.verdicts.all() if v.approved_at), key=lambda v: v.revision, reverse=True)
+
+    def verdict_in_force(self) -> "Verdict | None":
+        """The latest approved revision: what readers and the CMS see."""
+        approved = self.approved_verdicts()
+        return approved[0] if approved else None
+
+    def pending_verdict(self) -> "Verdict | None":
+        """The revision waiting for approval, if any."""
+        pending = [v for v in self.verdicts.all() if v.state == Verdict.State.PENDING]
+        return max(pending, key=lambda v: v.revision) if pending else None
 
 
 class Assignment(models.Model):
@@ -143,11 +208,27 @@ class Assignment(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
+        """Open, past due, and the claim is being worked on (not, say, on hold). The claim
+        comes from the prefetch's cache where the assignment was prefetched with it."""
+        late = self.is_open and self.due_at is not None and self.due_at < timezone.now()
+        return late and self.claim.status == Claim.Status.ASSIGNED
+
+
+class VerdictQuerySet(models.QuerySet):
+    def approved(self) -> "VerdictQuerySet":
+        return self.filter(approved_at__isnull=False)
+
+    def pending(self) -> "VerdictQuerySet":
+        return self.filter(approved_at__isnull=True, returned_at__isnull=True)
 
 
 class Verdict(models.Model):
     """One revision of a claim's verdict. A correction adds a revision; none is overwritten."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
     revision = models.PositiveIntegerField()
@@ -175,6 +256,8 @@ class Verdict(models.Model):
         help_text="For image and video claims: schema.org MediaReview's mediaAuthenticityCategory.",
     )
 
+    objects = VerdictQuerySet.as_manager()
+
     class Meta:
         ordering = ["claim", "-revision"]
         constraints = [
@@ -193,12 +276,12 @@ class Verdict(models.Model):
         return f"{self.rating} (rev. {self.revision}) on claim #{self.claim_id}"
 
     @property
-    def state(self) -> str:
+    def state(self) -> "Verdict.State":
         if self.approved_at:
-            return "approved"
+            return Verdict.State.APPROVED
         if self.returned_at:
-            return "returned"
-        return "pending"
+            return Verdict.State.RETURNED
+        return Verdict.State.PENDING
 
 
 class Evidence(models.Model):
@@ -234,7 +317,7 @@ class Event(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    action = models.CharField(max_length=30)
+    action = models.CharField(max_length=30, choices=Action.choices)
     from_status = models.CharField(max_length=20, blank=True, default="")
     to_status = models.CharField(max_length=20)
     note = models.TextField(blank=True, default="")

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from factcheck.models.claims import Claim
+from factcheck.models.notifications import NOTIFIABLE, NotificationChannel
 
 EVENTS = [
     ("verdict.published", "A verdict is published"),
@@ -60,16 +61,32 @@ class WebhookEndpoint(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    """One event for one endpoint. Its ``delivery_id`` is the idempotency key the
-    receiver dedupes on; every attempt and every redelivery sends the same id and body."""
+    """The outbox: one message for one receiver, frozen when queued, sent with retries.
+
+    A CMS webhook (signed) to an endpoint, a chat message to a notification channel,
+    or an email. Its ``delivery_id`` is the idempotency key the receiver dedupes on;
+    every attempt and every redelivery sends the same id and body."""
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
         DELIVERED = "delivered", "Delivered"
         FAILED = "failed", "Failed"
 
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.CharField(max_length=40, choices=EVENTS)
+    class Transport(models.TextChoices):
+        CMS = "cms", "CMS webhook"
+        CHAT = "chat", "Chat channel"
+        EMAIL = "email", "Email"
+
+    transport = models.CharField(max_length=10, choices=Transport.choices, default=Transport.CMS)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.ForeignKey(
+        NotificationChannel, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(
+        max_length=40, choices=EVENTS + NOTIFIABLE, help_text="A CMS event (verdict.published) or a workflow action."
+    )
     claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     payload = models.JSONField(help_text="The body, frozen when the delivery was queued.")
@@ -84,8 +101,15 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "webhook deliveries"
+        verbose_name = "outbox delivery"
+        verbose_name_plural = "outbox deliveries"
         constraints = [
+            models.CheckConstraint(
+                condition=(Q(transport="cms") & Q(endpoint__isnull=False) & Q(channel__isnull=True))
+                | (Q(transport="chat") & Q(channel__isnull=False) & Q(endpoint__isnull=True))
+                | (Q(transport="email") & Q(endpoint__isnull=True) & Q(channel__isnull=True)),
+                name="outbox_delivery_has_its_receiver",
+            ),
             models.CheckConstraint(
                 condition=Q(state__in=["pending", "delivered", "failed"]), name="webhook_delivery_state_known"
             ),
@@ -100,7 +124,18 @@ class WebhookDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} → {self.endpoint} ({self.delivery_id})"
+        return f"{self.event} → {self.receiver} ({self.delivery_id})"
+
+    @property
+    def receiver(self) -> str:
+        if self.transport == self.Transport.EMAIL:
+            return ", ".join(self.payload.get("to", [])) if isinstance(self.payload, dict) else "email"
+        return str(self.endpoint or self.channel)
+
+    @property
+    def receiver_active(self) -> bool:
+        target = self.endpoint or self.channel
+        return True if target is None else target.active
 
 
 class WebhookAttempt(models.Model):

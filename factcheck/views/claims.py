@@ -11,81 +11,67 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from factcheck import contributions, highlight, roles, selectors, workflow
+from factcheck import contributions, highlight, roles, selectors, transitions, workflow
 from factcheck.forms import AssignForm, CommentForm, CorrectForm, EvidenceForm, NoteForm, VerdictForm
-from factcheck.models import Claim
+from factcheck.models import Action, Claim
+from factcheck.transitions import Tone
 
-# action -> (form factory, call); the call gets (claim, user, cleaned_data, form)
-ACTIONS = {
-    "accept": (
-        lambda data=None, **kw: NoteForm(data, label="Accept for checking", **kw),
-        lambda c, u, d, f: workflow.claim_accept(c, actor=u, note=d["note"]),
-    ),
-    "dismiss": (
-        lambda data=None, **kw: NoteForm(data, label="Dismiss", css="btn-outline-danger", **kw),
-        lambda c, u, d, f: workflow.claim_dismiss(c, actor=u, note=d["note"]),
-    ),
-    "restore": (
-        lambda data=None, **kw: NoteForm(data, label="Restore", css="btn-outline-secondary", **kw),
-        lambda c, u, d, f: workflow.claim_restore(c, actor=u, note=d["note"]),
-    ),
-    "assign": (
-        AssignForm,
-        lambda c, u, d, f: workflow.claim_assign(
-            c, actor=u, reviewer=d["reviewer"], due_at=d["due_at"], note=d["note"]
-        ),
-    ),
-    "submit": (
-        VerdictForm,
-        lambda c, u, d, f: workflow.verdict_submit(
-            c,
-            actor=u,
-            rating=d["rating"],
-            summary=d["summary"],
-            evidence=f.evidence(),
-            media_authenticity=d.get("media_authenticity", ""),
-        ),  # fmt: skip
-    ),
-    "approve": (
-        lambda data=None, **kw: NoteForm(data, label="Approve and publish", css="btn-success", **kw),
-        lambda c, u, d, f: workflow.verdict_approve(c, actor=u, note=d["note"]),
-    ),
-    "return": (
-        lambda data=None, **kw: NoteForm(
-            data, label="Return for rework", required=True, css="btn-outline-warning", **kw
-        ),
-        lambda c, u, d, f: workflow.verdict_return(c, actor=u, note=d["note"]),
-    ),
-    "correct": (
-        CorrectForm,
-        lambda c, u, d, f: workflow.verdict_correct(
-            c,
-            actor=u,
-            rating=d["rating"],
-            summary=d["summary"],
-            reason=d["reason"],
-            evidence=f.evidence(),
-            media_authenticity=d.get("media_authenticity", ""),
-        ),  # fmt: skip
-    ),
-    "evidence": (
-        EvidenceForm,
-        lambda c, u, d, f: contributions.evidence_add(c, actor=u, url=d["url"], description=d["description"]),
-    ),
-    "comment": (CommentForm, lambda c, u, d, f: contributions.comment_add(c, actor=u, body=d["body"])),
+# Transitions that take more than a note; every other row of the table gets a NoteForm.
+INPUT_FORMS = {Action.ASSIGN: AssignForm, Action.SUBMIT: VerdictForm, Action.CORRECT: CorrectForm}
+# Not transitions: evidence and comments (factcheck.contributions).
+CONTRIBUTIONS = {
+    "evidence": (EvidenceForm, "Add evidence", "Evidence added."),
+    "comment": (CommentForm, "", "Comment added."),
 }
-DONE = {
-    "accept": "Accepted: the claim is flagged for checking.",
-    "dismiss": "Dismissed.",
-    "restore": "Restored.",
-    "assign": "Assigned.",
-    "submit": "Verdict submitted for approval.",
-    "approve": "Approved and published.",
-    "return": "Returned to the reviewer.",
-    "correct": "Correction submitted for approval.",
-    "evidence": "Evidence added.",
-    "comment": "Comment added.",
+TONE_CSS = {
+    Tone.PRIMARY: "btn-primary",
+    Tone.SUCCESS: "btn-success",
+    Tone.WARNING: "btn-outline-warning",
+    Tone.DANGER: "btn-outline-danger",
+    Tone.QUIET: "btn-outline-secondary",
 }
+
+
+def _form(name: str, data=None, claim: Claim | None = None):
+    """The form of an action: the table's label, tone and note rule for plain transitions."""
+    if name in CONTRIBUTIONS:
+        return CONTRIBUTIONS[name][0](data, action=name, claim=claim)
+    row = transitions.transition(name)
+    if row.action in INPUT_FORMS:
+        return INPUT_FORMS[row.action](data, action=name, claim=claim)
+    return NoteForm(data, label=row.label, required=row.note_required, css=TONE_CSS[row.tone], action=name, claim=claim)
+
+
+def _perform(name: str, claim: Claim, user, form) -> str:
+    """Carry out the action; the message for the person."""
+    if name == "evidence":
+        data = form.cleaned_data
+        contributions.evidence_add(claim, actor=user, url=data["url"], description=data["description"])
+    elif name == "comment":
+        contributions.comment_add(claim, actor=user, body=form.cleaned_data["body"])
+    else:
+        workflow.perform(name, claim, actor=user, **form.workflow_inputs())
+        return transitions.transition(name).done
+    return CONTRIBUTIONS[name][2]
+
+
+def _panels(actions: set[str], claim: Claim, bound: tuple[str, object] | None) -> list[dict]:
+    """The forms this person may use, in the table's order, then evidence and comments."""
+    rows = [row for row in transitions.TABLE.values() if row.action in actions]
+    last = [row for row in rows if row.tone in (Tone.DANGER, Tone.QUIET)]  # dismiss, restore: at the bottom
+    panels = [
+        {"name": row.action.value, "heading": row.heading, "folded": row.folded} for row in rows if row not in last
+    ]
+    for name, (_, heading, _) in CONTRIBUTIONS.items():
+        if name in actions:
+            panels.append({"name": name, "heading": heading, "folded": False})
+    panels += [{"name": row.action.value, "heading": row.heading, "folded": row.folded} for row in last]
+    for panel in panels:
+        if bound is not None and bound[0] == panel["name"]:
+            panel["form"] = bound[1]
+        else:
+            panel["form"] = _form(panel["name"], claim=claim)
+    return panels
 
 
 def _claim_or_404(pk: int) -> Claim:
@@ -105,22 +91,19 @@ def _context_paragraph(claim: Claim):
 
 
 def _render_claim(request, claim: Claim, *, bound: tuple[str, object] | None = None, status: int = 200):
-    actions = roles.available_actions(claim, request.user)
-    forms = {name: ACTIONS[name][0](action=name, claim=claim) for name in ACTIONS if name in actions}
-    if bound is not None:
-        forms[bound[0]] = bound[1]
+    panels = _panels(roles.available_actions(claim, request.user), claim, bound)
     verdicts = sorted(claim.verdicts.all(), key=lambda v: v.revision, reverse=True)
-    published = next((v for v in verdicts if v.approved_at), None)
+    published, pending = claim.verdict_in_force(), claim.pending_verdict()
     timeline = sorted(
         chain(claim.events.all(), claim.comments.all()), key=lambda item: getattr(item, "at", None) or item.created_at
     )
     context = {
         "claim": claim,
-        "forms": forms,
+        "panels": panels,
         "paragraph": _context_paragraph(claim),
         "published": published,
-        "pending": next((v for v in verdicts if v.state == "pending"), None),
-        "earlier": [v for v in verdicts if v is not published],
+        "pending": pending,
+        "earlier": [v for v in verdicts if v is not published and v is not pending],
         "timeline": timeline,
         "open_assignments": [a for a in claim.assignments.all() if a.done_at is None],
     }
@@ -139,11 +122,10 @@ def claim_detail(request, pk: int):
 def claim_action(request, pk: int, action: str):
     if not roles.can_review(request.user):
         raise PermissionDenied("The desk is for editors and reviewers.")
-    if action not in ACTIONS:
+    if action not in transitions.TABLE and action not in CONTRIBUTIONS:
         raise Http404("No such action.")
     claim = _claim_or_404(pk)
-    form_factory, call = ACTIONS[action]
-    form = form_factory(request.POST, action=action, claim=claim)
+    form = _form(action, request.POST, claim)
     if not form.is_valid():
         if action not in roles.available_actions(claim, request.user):
             # Not theirs to do (or no longer): refuse, without offering the form.
@@ -151,12 +133,12 @@ def claim_action(request, pk: int, action: str):
             return redirect("factcheck:claim", pk=claim.pk)
         return _render_claim(request, claim, bound=(action, form), status=400)
     try:
-        call(claim, request.user, form.cleaned_data, form)
+        done = _perform(action, claim, request.user, form)
     except workflow.WorkflowError as error:
         # Refused or overtaken by someone else: say so; the page shows the current state.
         messages.error(request, error.message)
     else:
-        messages.success(request, DONE[action])
+        messages.success(request, done)
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)

@@ -5,9 +5,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
-from factcheck import roles
-from factcheck.forms import IMPORT_FORMS, run_import
+from factcheck import importing, roles
+from factcheck.forms import IMPORT_FORMS, PasteForm, UploadForm, UrlForm
 from factcheck.models import ImportRecord
+
+
+def _run_import(form, user) -> list[ImportRecord]:
+    """Hand a valid import form to the importing domain; the ImportRecords say what
+    happened to each source (none for a feed: its entries are imported in the background)."""
+    data = form.cleaned_data
+    if isinstance(form, PasteForm):
+        return importing.import_pasted(**data, user=user)
+    if isinstance(form, UploadForm):
+        return importing.import_uploads(((upload.name, upload.read()) for upload in data["files"]), user=user)
+    if isinstance(form, UrlForm):
+        return importing.queue_url_imports(data["urls"], user=user)
+    importing.subscribe_feed(data["url"], outlet=data["outlet"], user=user)
+    return []
 
 
 @login_required
@@ -25,7 +39,7 @@ def import_page(request, *, template: str = "factcheck/import.html", extra_conte
         form = IMPORT_FORMS[name](request.POST, request.FILES)
         forms[name], active = form, name
         if form.is_valid():
-            records = run_import(form, request.user)
+            records = _run_import(form, request.user)
             if name == "feed":
                 messages.success(request, "Feed added; its new entries are being imported.")
             elif records:

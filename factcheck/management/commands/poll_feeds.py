@@ -3,8 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 
-from factcheck import tasks
-from factcheck.models import Feed
+from factcheck import importing
 
 
 class Command(BaseCommand):
@@ -17,12 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("--every", type=int, default=0, metavar="SECONDS", help="poll again after this pause")
 
     def poll_once(self) -> int:
-        feeds = list(Feed.objects.filter(active=True))
+        feeds = importing.active_feeds()
         if not feeds:
             self.stdout.write("No active feeds; add one on the import page or in the admin.")
         failed = 0
         for feed in feeds:
-            result = tasks.poll_feed_task.enqueue(feed.pk)
+            result = importing.poll_feed_now(feed)
             if result.is_finished and result.status != "SUCCESSFUL":
                 failed += 1
                 self.stderr.write(f"{feed}: polling failed; see the log.")

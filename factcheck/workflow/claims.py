@@ -1,0 +1,126 @@
+"""Transitions of a claim before any verdict: suggest and flag (new claims), accept,
+dismiss, restore and assign. Each reads its row of the transition table."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from factcheck import roles
+from factcheck.models import Action, Article, Assignment, Claim, Event, Media
+from factcheck.transitions import transition
+from factcheck.workflow.core import Conflict, Invalid, allowed_to, begin, note_of, performs, record, require, sync
+
+S = Claim.Status
+
+
+def _clean_span(article: Article, text: str, span_start: int | None, span_end: int | None) -> tuple:
+    if span_start is None and span_end is None:
+        position = article.body.find(text)
+        if position < 0:
+            return None, None
+        return position, position + len(text)
+    if span_start is None or span_end is None:
+        raise Invalid("Give both the start and the end of the span, or neither.")
+    if not 0 <= span_start < span_end <= len(article.body):
+        raise Invalid(f"The span {span_start}–{span_end} lies outside the article ({len(article.body)} characters).")
+    if article.body[span_start:span_end] != text:
+        raise Invalid("The text does not match the article at the given span.")
+    return span_start, span_end
+
+
+def _new_claim(article: Article, *, status: str, actor, action: str, **fields) -> Claim:
+    text = (fields.get("text") or "").strip()
+    if not text:
+        raise Invalid("A claim needs its text.")
+    media: Media | None = fields.get("media")
+    if media is not None and media.article_id != article.pk:
+        raise Invalid("The media belongs to another article.")
+    start, end = _clean_span(article, text, fields.pop("span_start", None), fields.pop("span_end", None))
+    kind = fields.get("kind") or Claim.Kind.STATEMENT
+    if start is None and media is None:
+        raise Invalid("The text is not in the article; select it from the article's text.")
+    if kind in (Claim.Kind.IMAGE, Claim.Kind.VIDEO) and media is None and start is None:
+        raise Invalid("An image or video claim needs the media it is about.")
+    fields["text"] = text
+    with transaction.atomic():
+        claim = Claim.objects.create(
+            article=article, status=status, span_start=start, span_end=end, created_by=actor, **fields
+        )
+        Event.objects.create(claim=claim, actor=actor, action=action, to_status=status, at=claim.created_at)
+    return claim
+
+
+def claim_suggest(*, article: Article, text: str, kind: str = Claim.Kind.STATEMENT, **fields) -> Claim:
+    """Store a claim that detection proposes; an editor accepts or dismisses it."""
+    return _new_claim(
+        article, status=S.SUGGESTED, actor=None, action=Action.SUGGEST, text=text, kind=kind, suggested=True, **fields
+    )
+
+
+def claim_flag(*, article: Article, actor, text: str, kind: str = Claim.Kind.STATEMENT, **fields) -> Claim:
+    """An editor flags something in the article for checking."""
+    require(roles.can_triage(actor), "Only editors can flag claims.")
+    return _new_claim(article, status=S.FLAGGED, actor=actor, action=Action.FLAG, text=text, kind=kind, **fields)
+
+
+@performs(Action.ACCEPT)
+def claim_accept(claim: Claim | int, *, actor, note: str = "") -> Claim:
+    row = transition(Action.ACCEPT)
+    allowed_to(row, actor)
+    note = note_of(row, note)
+    with transaction.atomic():
+        locked = begin(claim, row)
+        record(locked, row, actor=actor, to_status=S.FLAGGED, note=note)
+    return sync(claim, locked)
+
+
+@performs(Action.DISMISS)
+def claim_dismiss(claim: Claim | int, *, actor, note: str = "") -> Claim:
+    row = transition(Action.DISMISS)
+    allowed_to(row, actor)
+    note = note_of(row, note)
+    with transaction.atomic():
+        locked = begin(claim, row)
+        closed = Assignment.objects.filter(claim=locked, done_at__isnull=True).update(done_at=timezone.now())
+        record(locked, row, actor=actor, to_status=S.DISMISSED, note=note, data={"closed": closed})
+    return sync(claim, locked)
+
+
+def _status_before(claim: Claim, action: str) -> str | None:
+    """The status the claim left by its last ``action`` event."""
+    last = Event.objects.filter(claim=claim, action=action).order_by("-at", "-id").first()
+    return last.from_status if last else None
+
+
+@performs(Action.RESTORE)
+def claim_restore(claim: Claim | int, *, actor, note: str = "") -> Claim:
+    """Undo a dismissal: back to suggested if it was never accepted, else flagged."""
+    row = transition(Action.RESTORE)
+    allowed_to(row, actor)
+    note = note_of(row, note)
+    with transaction.atomic():
+        locked = begin(claim, row)
+        target = S.SUGGESTED if _status_before(locked, Action.DISMISS) == S.SUGGESTED else S.FLAGGED
+        record(locked, row, actor=actor, to_status=target, note=note)
+    return sync(claim, locked)
+
+
+@performs(Action.ASSIGN)
+def claim_assign(claim: Claim | int, *, actor, reviewer, due_at=None, note: str = "") -> Claim:
+    """Give the claim to a reviewer (another reviewer may be added while it is assigned)."""
+    row = transition(Action.ASSIGN)
+    allowed_to(row, actor)
+    note = note_of(row, note)
+    if not roles.can_review(reviewer):
+        raise Invalid(f"{reviewer} is not a reviewer.")
+    if due_at is not None and due_at <= timezone.now():
+        raise Invalid("The due date must be in the future.")
+    with transaction.atomic():
+        locked = begin(claim, row)
+        if Assignment.objects.filter(claim=locked, reviewer=reviewer, done_at__isnull=True).exists():
+            raise Conflict(f"{reviewer} is already assigned to this claim.")
+        Assignment.objects.create(claim=locked, reviewer=reviewer, assigned_by=actor, due_at=due_at)
+        data = {"reviewer": reviewer.pk, "reviewer_username": reviewer.get_username()}
+        if due_at is not None:
+            data["due_at"] = due_at.isoformat()
+        record(locked, row, actor=actor, to_status=S.ASSIGNED, note=note, data=data)
+    return sync(claim, locked)
