@@ -3,12 +3,21 @@ with the joins its page needs, so a page's query count does not grow with
 its rows."""
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
 
-from factcheck.models import Article, Assignment, Claim, Comment, Event, Verdict
+from factcheck.models import Action, Article, Assignment, Claim, Comment, Event, Verdict
 
 S = Claim.Status
-OPEN_STATUSES = [S.SUGGESTED, S.FLAGGED, S.ASSIGNED, S.SUBMITTED]
+CLOSED_STATUSES = (S.PUBLISHED, S.DISMISSED)
+OPEN_STATUSES = [status for status in S if status not in CLOSED_STATUSES]
+QUEUE_TITLES = {
+    "suggested": "Suggested claims to triage",
+    "flagged": "Flagged, waiting for a reviewer",
+    "submitted": "Verdicts waiting for approval",
+    "overdue": "Overdue assignments",
+    "assigned": "My assignments, by due date",
+    "returned": "Returned to me",
+    "published": "Recently published",
+}
 
 
 def claims_for_lists() -> QuerySet[Claim]:
@@ -18,10 +27,6 @@ def claims_for_lists() -> QuerySet[Claim]:
     )
 
 
-def _overdue_ids():
-    return Assignment.objects.filter(done_at__isnull=True, due_at__lt=timezone.now()).values("claim_id")
-
-
 def editor_queues() -> dict[str, QuerySet[Claim]]:
     first_due = Assignment.objects.filter(claim=OuterRef("pk"), done_at__isnull=True).order_by("due_at")
     return {
@@ -29,7 +34,7 @@ def editor_queues() -> dict[str, QuerySet[Claim]]:
         "flagged": claims_for_lists().filter(status=S.FLAGGED).order_by("-priority", "created_at", "id"),
         "submitted": claims_for_lists().filter(status=S.SUBMITTED).order_by("updated_at", "id"),
         "overdue": claims_for_lists()
-        .filter(status=S.ASSIGNED, pk__in=_overdue_ids())
+        .overdue()
         .annotate(first_due=Subquery(first_due.values("due_at")[:1]))
         .order_by("first_due", "id"),
     }
@@ -41,7 +46,7 @@ def reviewer_queues(user) -> dict[str, QuerySet[Claim]]:
     assigned = claims_for_lists().filter(status=S.ASSIGNED, pk__in=mine.values("claim_id"))
     # Returned while I held the assignment (not before I was added).
     returned = Event.objects.filter(
-        action="return",
+        action=Action.RETURN,
         to_status=S.ASSIGNED,
         at__gte=Subquery(mine.filter(claim=OuterRef("claim_id")).values("assigned_at")[:1]),
     ).values("claim_id")

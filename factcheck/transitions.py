@@ -80,7 +80,8 @@ class Transition:
         return frozenset({self.target}) if self.target else self.targets
 
 
-OPEN = frozenset({S.SUGGESTED, S.FLAGGED, S.ASSIGNED})
+# Still being triaged or worked on, with no verdict waiting: what an editor may dismiss.
+OPEN = frozenset(S) - {S.SUBMITTED, S.PUBLISHED, S.DISMISSED}
 
 # In the order the claim page offers them.
 _ROWS = [

@@ -242,4 +242,3 @@ FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL") or SITE_URL
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)  # seconds to connect, and to wait for the answer
 WEBHOOK_RETRY_BASE = env_int("WEBHOOK_RETRY_BASE", 30)  # seconds before the 2nd attempt; doubles after each
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)  # then the delivery is failed (redeliver from the admin)
-# The claim in the body: a function of the claim returning JSON-able data (the API's representation).

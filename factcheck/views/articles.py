@@ -8,10 +8,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from factcheck import highlight, roles, selectors, workflow
+from factcheck import highlight, roles, selectors, transitions, workflow
 from factcheck.filters import ArticleFilter
 from factcheck.forms import FlagForm, MediaFlagForm
-from factcheck.models import Article
+from factcheck.models import Article, Claim
+from factcheck.views.claims import INPUT_FORMS, TONE_CSS
 
 PER_PAGE = 25
 
@@ -46,7 +47,15 @@ def _render_article(request, article, *, flag_form=None, media_form=None, status
     claims = list(article.claims.all())
     paragraphs = highlight.paragraphs(article.body, claims)
     editor = roles.can_triage(request.user)
+    # Triage suggestions in place: the editors' one-click rows of the table (no note, no input).
+    triage = [
+        {"action": row.action.value, "label": row.label.split(" ")[0], "css": TONE_CSS[row.tone]}
+        for row in transitions.from_status(Claim.Status.SUGGESTED)
+        if row.who is transitions.Who.EDITOR and not row.note_required and row.action not in INPUT_FORMS
+    ]
     context = {
+        "triage": triage if editor else [],
+        "suggested": Claim.Status.SUGGESTED,
         "article": article,
         "paragraphs": paragraphs,
         "claims": claims,

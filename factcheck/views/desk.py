@@ -11,15 +11,6 @@ from django.views.decorators.cache import never_cache
 from factcheck import roles, selectors
 
 PER_PAGE = 10
-TITLES = {
-    "suggested": "Suggested claims to triage",
-    "flagged": "Flagged, waiting for a reviewer",
-    "submitted": "Verdicts waiting for approval",
-    "overdue": "Overdue assignments",
-    "assigned": "My assignments, by due date",
-    "returned": "Returned to me",
-    "published": "Recently published",
-}
 
 
 @login_required
@@ -34,7 +25,13 @@ def desk(request):
         page = Paginator(queryset, PER_PAGE).get_page(request.GET.get(param))
         others = request.GET.copy()
         others.pop(param, None)  # the other queues keep their pages
-        panel = {"name": name, "param": param, "query": others.urlencode(), "title": TITLES[name], "page": page}
+        panel = {
+            "name": name,
+            "param": param,
+            "query": others.urlencode(),
+            "title": selectors.QUEUE_TITLES[name],
+            "page": page,
+        }
         panels.append({**panel, "count": page.paginator.count})
     return render(request, "factcheck/desk.html", {"panels": panels, "editor": editor})
 
