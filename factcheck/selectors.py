@@ -14,6 +14,7 @@ QUEUE_TITLES = {
     "flagged": "Flagged, waiting for a reviewer",
     "submitted": "Verdicts waiting for approval",
     "overdue": "Overdue assignments",
+    "on_hold": "On hold",
     "assigned": "My assignments, by due date",
     "returned": "Returned to me",
     "published": "Recently published",
@@ -37,6 +38,7 @@ def editor_queues() -> dict[str, QuerySet[Claim]]:
         .overdue()
         .annotate(first_due=Subquery(first_due.values("due_at")[:1]))
         .order_by("first_due", "id"),
+        "on_hold": claims_for_lists().filter(status=S.ON_HOLD).order_by("updated_at", "id"),
     }
 
 

@@ -125,6 +125,19 @@ _ROWS = [
         audience=Audience.NEW_REVIEWER, heading="Assign a reviewer",
     ),
     Transition(
+        Action.HOLD, verb="put this claim on hold", label="Put on hold",
+        summary="Put a flagged or assigned claim on hold, with a note saying why", done="Put on hold.",
+        sources=frozenset({S.FLAGGED, S.ASSIGNED}), target=S.ON_HOLD, who=Who.EDITOR,
+        note_required=True, note_prompt="Say why the claim waits: the desk needs a note.",
+        audience=Audience.REVIEWERS, tone=Tone.WARNING, heading="Put on hold", folded=True, bulk=True,
+    ),
+    Transition(
+        Action.RESUME, verb="resume this claim", label="Resume",
+        summary="Resume a claim on hold: back to the status it came from (due dates move by the time on hold)",
+        done="Resumed.", sources=frozenset({S.ON_HOLD}), target=None, targets=frozenset({S.FLAGGED, S.ASSIGNED}),
+        who=Who.EDITOR, audience=Audience.REVIEWERS, heading="Resume", bulk=True,
+    ),
+    Transition(
         Action.DISMISS, verb="dismiss this claim", label="Dismiss",
         summary="Dismiss a claim", done="Dismissed.",
         sources=OPEN, target=S.DISMISSED, who=Who.EDITOR,

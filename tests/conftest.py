@@ -82,6 +82,8 @@ class ClaimMaker:
         workflow.claim_assign(claim, actor=self.editor, reviewer=self.reviewer)
         if status == Claim.Status.ASSIGNED:
             return claim
+        if status == Claim.Status.ON_HOLD:  # held while assigned
+            return workflow.perform("hold", claim, actor=self.editor, note="Waiting for the governor's office.")
         workflow.verdict_submit(claim, actor=self.reviewer, rating=self.rating, summary="No evidence either way.")
         if status == Claim.Status.SUBMITTED:
             return claim

@@ -147,8 +147,8 @@ def test_a_forged_invalid_post_is_refused_without_showing_the_form(client, make_
     [
         (S.SUGGESTED, EDITOR, {"accept", "dismiss", "evidence", "comment"}),
         (S.SUGGESTED, ASSIGNED, set()),
-        (S.FLAGGED, EDITOR, {"assign", "dismiss", "evidence", "comment"}),
-        (S.ASSIGNED, EDITOR, {"assign", "dismiss", "submit", "evidence", "comment"}),
+        (S.FLAGGED, EDITOR, {"assign", "hold", "dismiss", "evidence", "comment"}),
+        (S.ASSIGNED, EDITOR, {"assign", "hold", "dismiss", "submit", "evidence", "comment"}),
         (S.ASSIGNED, ASSIGNED, {"submit", "evidence", "comment"}),
         (S.ASSIGNED, OTHER, set()),
         (S.SUBMITTED, EDITOR, {"approve", "return", "evidence", "comment"}),
@@ -157,6 +157,9 @@ def test_a_forged_invalid_post_is_refused_without_showing_the_form(client, make_
         (S.PUBLISHED, EDITOR, {"correct", "evidence", "comment"}),
         (S.PUBLISHED, ASSIGNED, set()),
         (S.DISMISSED, EDITOR, {"restore", "comment"}),
+        (S.ON_HOLD, EDITOR, {"resume", "dismiss", "evidence", "comment"}),
+        (S.ON_HOLD, ASSIGNED, {"evidence", "comment"}),
+        (S.ON_HOLD, OTHER, set()),
     ],
 )
 def test_the_claim_page_shows_only_the_actions_the_person_may_take(

@@ -57,6 +57,8 @@ class Action(models.TextChoices):
     APPROVE = "approve", "Approved"
     RETURN = "return", "Returned"
     CORRECT = "correct", "Correction proposed"
+    HOLD = "hold", "Put on hold"
+    RESUME = "resume", "Resumed"
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -101,6 +103,7 @@ class Claim(models.Model):
         SUBMITTED = "submitted", "Awaiting approval"
         PUBLISHED = "published", "Published"
         DISMISSED = "dismissed", "Dismissed"
+        ON_HOLD = "on_hold", "On hold"
 
     class Priority(models.IntegerChoices):
         LOW = 1, "Low"

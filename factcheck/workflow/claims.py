@@ -1,7 +1,10 @@
 """Transitions of a claim before any verdict: suggest and flag (new claims), accept,
 dismiss, restore and assign. Each reads its row of the transition table."""
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from factcheck import roles
@@ -123,4 +126,37 @@ def claim_assign(claim: Claim | int, *, actor, reviewer, due_at=None, note: str 
         if due_at is not None:
             data["due_at"] = due_at.isoformat()
         record(locked, row, actor=actor, to_status=S.ASSIGNED, note=note, data=data)
+    return sync(claim, locked)
+
+
+@performs(Action.HOLD)
+def claim_hold(claim: Claim | int, *, actor, note: str = "") -> Claim:
+    """Park a flagged or assigned claim, with a note saying why (waiting for a source...)."""
+    row = transition(Action.HOLD)
+    allowed_to(row, actor)
+    note = note_of(row, note)
+    with transaction.atomic():
+        locked = begin(claim, row)
+        record(locked, row, actor=actor, to_status=S.ON_HOLD, note=note)
+    return sync(claim, locked)
+
+
+@performs(Action.RESUME)
+def claim_resume(claim: Claim | int, *, actor, note: str = "") -> Claim:
+    """Back to the status the claim was put on hold from. Time on hold does not count
+    towards a deadline: the open assignments' due dates move by the time spent on hold."""
+    row = transition(Action.RESUME)
+    allowed_to(row, actor)
+    note = note_of(row, note)
+    with transaction.atomic():
+        locked = begin(claim, row)
+        held = Event.objects.filter(claim=locked, action=Action.HOLD).order_by("-at", "-id").first()
+        target = held.from_status if held is not None and held.from_status in row.goes_to() else S.FLAGGED
+        if target == S.ASSIGNED and not Assignment.objects.filter(claim=locked, done_at__isnull=True).exists():
+            target = S.FLAGGED  # nobody holds it any more
+        paused = timezone.now() - held.at if held is not None else timedelta(0)
+        moved = Assignment.objects.filter(claim=locked, done_at__isnull=True, due_at__isnull=False)
+        moved = moved.update(due_at=F("due_at") + paused)
+        data = {"held_seconds": round(paused.total_seconds()), "due_dates_moved": moved}
+        record(locked, row, actor=actor, to_status=target, note=note, data=data)
     return sync(claim, locked)
