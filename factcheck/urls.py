@@ -13,4 +13,5 @@ urlpatterns = [
     path("articles/<int:pk>/flag-media/", views.article_flag_media, name="article-flag-media"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/<slug:action>/", views.claim_action, name="claim-action"),
+    path("account/notifications/", views.notification_settings, name="notification-settings"),
 ]

@@ -14,9 +14,11 @@ from django.utils import timezone
 from factcheck import webhooks
 from factcheck.models import Event, NotificationChannel, WebhookDelivery
 from factcheck.notifications import audience, messages
+from factcheck.notifications.audience import email_choices, set_email_choices
 from factcheck.transitions import Audience, Transition
 
 Transport = WebhookDelivery.Transport
+__all__ = ["email_choices", "outbox_for_event", "queue_for_event", "set_email_choices"]
 
 
 def _delivery(event: Event, transport: str, payload: dict, **receiver) -> WebhookDelivery:

@@ -1,3 +1,4 @@
+from factcheck.views.account import notification_settings
 from factcheck.views.articles import article_detail, article_flag, article_flag_media, article_list
 from factcheck.views.claims import claim_action, claim_detail
 from factcheck.views.desk import desk, healthz
@@ -13,4 +14,5 @@ __all__ = [
     "desk",
     "healthz",
     "import_page",
+    "notification_settings",
 ]
