@@ -162,7 +162,9 @@ def _send(delivery: WebhookDelivery, timestamp: int) -> transports.Sent:
         return transports.send_email(delivery.payload)
     body = body_of(delivery)
     if delivery.transport == Transport.CHAT and delivery.channel is not None:
+        # Unsigned (chat services have their own secret URL), but with the id a receiver dedupes on.
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+        headers |= {"X-Factcheck-Event": delivery.event, "X-Factcheck-Delivery": str(delivery.delivery_id)}
         return _post(delivery.channel.url, body, headers)
     assert delivery.endpoint is not None  # the database's check: a CMS delivery has its endpoint
     return _post(delivery.endpoint.url, body, headers_for(delivery, body, timestamp))
