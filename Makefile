@@ -31,9 +31,12 @@ run: install
 test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+## ruff, the layering contracts (import-linter, pyproject.toml) and mypy with the Django and DRF stubs.
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(VENV)/bin/lint-imports
+	DEBUG=1 $(VENV)/bin/mypy
 
 format: install-dev
 	$(VENV)/bin/ruff format .

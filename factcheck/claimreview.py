@@ -26,8 +26,8 @@ from factcheck.models import Claim, Verdict
 
 CONTEXT = "https://schema.org"
 MEDIA_KINDS = (Claim.Kind.IMAGE, Claim.Kind.VIDEO)
-MEDIA_TYPES = {Claim.Kind.IMAGE: "ImageObject", Claim.Kind.VIDEO: "VideoObject"}
-MEDIA_PROPERTIES = {Claim.Kind.IMAGE: "image", Claim.Kind.VIDEO: "video"}
+MEDIA_TYPES: dict[str, str] = {Claim.Kind.IMAGE: "ImageObject", Claim.Kind.VIDEO: "VideoObject"}
+MEDIA_PROPERTIES: dict[str, str] = {Claim.Kind.IMAGE: "image", Claim.Kind.VIDEO: "video"}
 
 # What claimreview_feed reads from each claim, so that it runs no query per claim.
 FEED_SELECT_RELATED = ("article", "media")
@@ -68,8 +68,8 @@ def _date(moment: datetime) -> str:
 
 
 def _approved(claim: Claim) -> list[Verdict]:
-    """Approved revisions, oldest first (filtered in Python so a prefetch is used)."""
-    return sorted((v for v in claim.verdicts.all() if v.approved_at is not None), key=lambda v: v.revision)
+    """Approved revisions, oldest first (the model's rule, which reads the prefetch)."""
+    return claim.approved_verdicts()[::-1]
 
 
 def _published(claim: Claim, verdict: Verdict | None) -> tuple[Verdict, list[Verdict]]:
@@ -121,7 +121,7 @@ def _appearance(claim: Claim) -> dict:
 
 
 def _media_kind(claim: Claim) -> str:
-    return claim.media.kind if claim.media_id else claim.kind
+    return claim.media.kind if claim.media is not None else claim.kind
 
 
 def _media_object(claim: Claim, *, with_article: bool) -> dict:
@@ -147,6 +147,7 @@ def _has_media_review(claim: Claim, verdict: Verdict) -> bool:
 
 def _dates(verdict: Verdict, approved: list[Verdict]) -> dict:
     first = approved[0] if approved else verdict
+    assert first.approved_at is not None and verdict.approved_at is not None  # _published checked both
     dates = {"datePublished": _date(first.approved_at)}
     if verdict.revision != first.revision:
         dates["dateModified"] = _date(verdict.approved_at)

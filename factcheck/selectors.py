@@ -5,6 +5,7 @@ its rows."""
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from factcheck.models import Action, Article, Assignment, Claim, Comment, Event, Verdict
+from factcheck.models.claims import ClaimQuerySet
 
 S = Claim.Status
 CLOSED_STATUSES = (S.PUBLISHED, S.DISMISSED)
@@ -21,7 +22,7 @@ QUEUE_TITLES = {
 }
 
 
-def claims_for_lists() -> QuerySet[Claim]:
+def claims_for_lists() -> ClaimQuerySet:
     open_assignments = Assignment.objects.filter(done_at__isnull=True).select_related("reviewer")
     return Claim.objects.select_related("article", "media").prefetch_related(
         Prefetch("assignments", queryset=open_assignments, to_attr="open_assignments")

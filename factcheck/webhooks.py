@@ -142,6 +142,8 @@ def body_of(delivery: WebhookDelivery) -> bytes:
 
 
 def headers_for(delivery: WebhookDelivery, body: bytes, timestamp: int) -> dict[str, str]:
+    """The headers of a CMS webhook, signed with its endpoint's secret."""
+    assert delivery.endpoint is not None  # the database's check: a CMS delivery has its endpoint
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
@@ -166,7 +168,7 @@ def _send(delivery: WebhookDelivery, timestamp: int) -> transports.Sent:
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
         headers |= {"X-Factcheck-Event": delivery.event, "X-Factcheck-Delivery": str(delivery.delivery_id)}
         return _post(delivery.channel.url, body, headers)
-    assert delivery.endpoint is not None  # the database's check: a CMS delivery has its endpoint
+    assert delivery.endpoint is not None
     return _post(delivery.endpoint.url, body, headers_for(delivery, body, timestamp))
 
 

@@ -3,6 +3,7 @@ claim by claim, what was done and what was refused and why."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.template.response import TemplateResponse
@@ -24,20 +25,19 @@ from factcheck.models import (
 
 class EventInline(ReadOnlyInline):
     model = Event
-    fields = ["at", "actor", "action", "from_status", "to_status", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "actor", "action", "from_status", "to_status", "note")
 
 
 class VerdictInline(ReadOnlyInline):
     model = Verdict
-    fields = ["revision", "rating", "summary", "author", "submitted_at", "approved_by", "approved_at", "returned_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "revision", "rating", "summary", "author", "submitted_at", "approved_by", "approved_at", "returned_at",
+    )  # fmt: skip
 
 
 class AssignmentInline(ReadOnlyInline):
     model = Assignment
-    fields = ["reviewer", "assigned_by", "assigned_at", "due_at", "done_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("reviewer", "assigned_by", "assigned_at", "due_at", "done_at")
 
 
 class EvidenceInline(admin.TabularInline):
@@ -260,7 +260,7 @@ class ClaimAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": title, "intro": intro, "submit": submit, "action_name": action_name, "form": form,
-            "claims": queryset, "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "claims": queryset, "opts": self.model._meta, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }  # fmt: skip
         return TemplateResponse(request, "admin/factcheck/claim/bulk_action.html", context)
 
@@ -308,4 +308,7 @@ def _bulk_action(row: transitions.Transition):
     return admin.action(description=f"{row.label}: selected claims")(bulk)
 
 
-ClaimAdmin.actions = [*(_bulk_action(row) for row in transitions.TABLE.values() if row.bulk), "assign_to_reviewer"]
+ClaimAdmin.actions = [  # type: ignore[misc]  # set once, after the class, from the table
+    *(_bulk_action(row) for row in transitions.TABLE.values() if row.bulk),
+    "assign_to_reviewer",
+]

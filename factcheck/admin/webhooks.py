@@ -92,8 +92,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 class WebhookAttemptInline(ReadOnlyInline):
     model = WebhookAttempt
-    fields = ["at", "response_code", "duration_ms", "error"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "response_code", "duration_ms", "error")
 
 
 @admin.register(WebhookDelivery)
@@ -103,10 +102,10 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_filter = ["state", "transport", "event", "endpoint"]
     list_select_related = ["endpoint", "channel"]
     search_fields = ["=delivery_id", "endpoint__name"]
-    fields = ["delivery_id", "transport", "event", "endpoint", "channel", "claim", "state", "attempts"]
-    fields += ["next_attempt_at", "sending_since"]
-    fields += ["created_at", "delivered_at", "body"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "delivery_id", "transport", "event", "endpoint", "channel", "claim", "state", "attempts",
+        "next_attempt_at", "sending_since", "created_at", "delivered_at", "body",
+    )  # fmt: skip
     inlines = [WebhookAttemptInline]
     actions = ["redeliver", "attempt_now"]
 

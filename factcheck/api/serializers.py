@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from factcheck import payloads, roles
 from factcheck.models import Article, Claim, Rating, Verdict
+from factcheck.models.claims import MEDIA_AUTHENTICITY
 
 
 class StrictSerializer(serializers.Serializer):
@@ -208,7 +209,7 @@ class SubmitInSerializer(StrictSerializer):
     summary = serializers.CharField(max_length=10_000)
     evidence = EvidenceInSerializer(many=True, required=False, default=list)
     media_authenticity = serializers.ChoiceField(
-        choices=Verdict._meta.get_field("media_authenticity").choices, required=False, allow_blank=True, default=""
+        choices=MEDIA_AUTHENTICITY, required=False, allow_blank=True, default=""
     )
 
     def evidence_items(self) -> list[dict]:

@@ -3,6 +3,8 @@
 Views are thin: they validate input, call the import pipeline or the
 workflow, and answer with the fresh object."""
 
+from typing import Any
+
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
@@ -221,7 +223,7 @@ ACTION_INPUTS = {
     Action.SUBMIT: SubmitInSerializer,
     Action.CORRECT: CorrectInSerializer,
 }
-ACTION_EXAMPLES = {
+ACTION_EXAMPLES: dict[str, dict[str, Any]] = {
     Action.ACCEPT: {"note": "Worth checking."},
     Action.DISMISS: {"note": "An opinion, not a claim."},
     Action.RESTORE: {"note": "New evidence."},

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from factcheck import roles
-from factcheck.models import Claim, Media, Rating, Verdict
+from factcheck.models import Claim, Media, Rating
+from factcheck.models.claims import MEDIA_AUTHENTICITY
 
 
 class _Submit(Submit):
@@ -86,7 +87,10 @@ class FlagForm(_ActionForm):
 
 class MediaFlagForm(_ActionForm):
     submit_label = "Flag this media"
-    media = forms.ModelChoiceField(queryset=Media.objects.none(), widget=forms.HiddenInput)
+    # (A field named "media" hides Form.media, the form's assets; this form has none.)
+    media = forms.ModelChoiceField(  # type: ignore[assignment]
+        queryset=Media.objects.none(), widget=forms.HiddenInput
+    )
     text = forms.CharField(max_length=5000, label="What it is said to show",
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     reason = forms.CharField(required=False, label="Why check it", widget=forms.Textarea(attrs={"rows": 2}))
@@ -148,7 +152,7 @@ class VerdictForm(_ActionForm):
     media_authenticity = forms.ChoiceField(
         required=False,
         label="What the photo or video is",
-        choices=[("", "Not rated"), *Verdict._meta.get_field("media_authenticity").choices],
+        choices=[("", "Not rated"), *MEDIA_AUTHENTICITY],
         help_text="Published as schema.org MediaReview.",
     )
 

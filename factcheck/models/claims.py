@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 
@@ -61,7 +62,7 @@ class Action(models.TextChoices):
     RESUME = "resume", "Resumed"
 
 
-class ClaimQuerySet(models.QuerySet):
+class ClaimQuerySet(models.QuerySet["Claim"]):
     """Reads about verdicts and deadlines, written once for every face."""
 
     def published(self) -> "ClaimQuerySet":
@@ -69,14 +70,10 @@ class ClaimQuerySet(models.QuerySet):
         waits for approval (the earlier verdict still stands). What the CMS may see."""
         return self.filter(pk__in=Verdict.objects.approved().values("claim_id"))
 
-    def with_rating_in_force(self) -> "ClaimQuerySet":
-        """Annotates ``rating_in_force``: the slug of the latest approved revision's rating."""
-        in_force = Verdict.objects.approved().filter(claim=models.OuterRef("pk")).order_by("-revision")
-        return self.annotate(rating_in_force=models.Subquery(in_force.values("rating__slug")[:1]))
-
     def rated(self, slug: str) -> "ClaimQuerySet":
-        """Claims whose verdict in force has this rating."""
-        return self.with_rating_in_force().filter(rating_in_force=slug)
+        """Claims whose verdict in force (the latest approved revision) has this rating."""
+        in_force = Verdict.objects.approved().filter(claim=models.OuterRef("pk")).order_by("-revision")
+        return self.filter(Exact(models.Subquery(in_force.values("rating__slug")[:1]), slug))
 
     def overdue(self, now=None) -> "ClaimQuerySet":
         """Assigned claims with an open assignment past its due date. Time on hold does not
@@ -217,7 +214,17 @@ class Assignment(models.Model):
         return late and self.claim.status == Claim.Status.ASSIGNED
 
 
-class VerdictQuerySet(models.QuerySet):
+# schema.org MediaReview's mediaAuthenticityCategory, for image and video verdicts.
+MEDIA_AUTHENTICITY = [
+    ("OriginalMediaContent", "Original media, used in its context"),
+    ("DecontextualizedContent", "Authentic media, presented out of context"),
+    ("EditedOrCroppedContent", "Edited or cropped"),
+    ("TransformedContent", "Transformed (manipulated)"),
+    ("StagedContent", "Staged"),
+]
+
+
+class VerdictQuerySet(models.QuerySet["Verdict"]):
     def approved(self) -> "VerdictQuerySet":
         return self.filter(approved_at__isnull=False)
 
@@ -249,13 +256,7 @@ class Verdict(models.Model):
         max_length=40,
         blank=True,
         default="",
-        choices=[
-            ("OriginalMediaContent", "Original media, used in its context"),
-            ("DecontextualizedContent", "Authentic media, presented out of context"),
-            ("EditedOrCroppedContent", "Edited or cropped"),
-            ("TransformedContent", "Transformed (manipulated)"),
-            ("StagedContent", "Staged"),
-        ],
+        choices=MEDIA_AUTHENTICITY,
         help_text="For image and video claims: schema.org MediaReview's mediaAuthenticityCategory.",
     )
 

@@ -17,7 +17,10 @@ def _quoted(claim: Claim, limit: int = 200) -> str:
 
 
 def _published_rating(event: Event) -> str:
-    verdict = Verdict.objects.select_related("rating").filter(pk=(event.data or {}).get("verdict")).first()
+    verdict_id = (event.data or {}).get("verdict")
+    if not isinstance(verdict_id, int):
+        return ""
+    verdict = Verdict.objects.select_related("rating").filter(pk=verdict_id).first()
     return verdict.rating.label if verdict is not None else ""
 
 

@@ -1,7 +1,7 @@
 """A claim: its context, timeline and verdicts, and the actions the person
 viewing it may take. Every action calls the workflow (or contributions)."""
 
-from itertools import chain
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from factcheck import contributions, highlight, roles, selectors, transitions, workflow
 from factcheck.forms import AssignForm, CommentForm, CorrectForm, EvidenceForm, NoteForm, VerdictForm
-from factcheck.models import Action, Claim
+from factcheck.models import Action, Claim, Comment, Event
 from factcheck.transitions import Tone
 
 # Transitions that take more than a note; every other row of the table gets a NoteForm.
@@ -55,11 +55,11 @@ def _perform(name: str, claim: Claim, user, form) -> str:
     return CONTRIBUTIONS[name][2]
 
 
-def _panels(actions: set[str], claim: Claim, bound: tuple[str, object] | None) -> list[dict]:
+def _panels(actions: set[str], claim: Claim, bound: tuple[str, object] | None) -> list[dict[str, Any]]:
     """The forms this person may use, in the table's order, then evidence and comments."""
     rows = [row for row in transitions.TABLE.values() if row.action in actions]
     last = [row for row in rows if row.tone in (Tone.DANGER, Tone.QUIET)]  # dismiss, restore: at the bottom
-    panels = [
+    panels: list[dict[str, Any]] = [
         {"name": row.action.value, "heading": row.heading, "folded": row.folded} for row in rows if row not in last
     ]
     for name, (_, heading, _) in CONTRIBUTIONS.items():
@@ -94,9 +94,8 @@ def _render_claim(request, claim: Claim, *, bound: tuple[str, object] | None = N
     panels = _panels(roles.available_actions(claim, request.user), claim, bound)
     verdicts = sorted(claim.verdicts.all(), key=lambda v: v.revision, reverse=True)
     published, pending = claim.verdict_in_force(), claim.pending_verdict()
-    timeline = sorted(
-        chain(claim.events.all(), claim.comments.all()), key=lambda item: getattr(item, "at", None) or item.created_at
-    )
+    events: list[Event | Comment] = [*claim.events.all(), *claim.comments.all()]
+    timeline = sorted(events, key=lambda item: item.at if isinstance(item, Event) else item.created_at)
     context = {
         "claim": claim,
         "panels": panels,

@@ -155,8 +155,8 @@ def claim_resume(claim: Claim | int, *, actor, note: str = "") -> Claim:
         if target == S.ASSIGNED and not Assignment.objects.filter(claim=locked, done_at__isnull=True).exists():
             target = S.FLAGGED  # nobody holds it any more
         paused = timezone.now() - held.at if held is not None else timedelta(0)
-        moved = Assignment.objects.filter(claim=locked, done_at__isnull=True, due_at__isnull=False)
-        moved = moved.update(due_at=F("due_at") + paused)
+        still_open = Assignment.objects.filter(claim=locked, done_at__isnull=True, due_at__isnull=False)
+        moved = still_open.update(due_at=F("due_at") + paused)
         data = {"held_seconds": round(paused.total_seconds()), "due_dates_moved": moved}
         record(locked, row, actor=actor, to_status=target, note=note, data=data)
     return sync(claim, locked)

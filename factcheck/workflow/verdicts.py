@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from factcheck import roles
 from factcheck.models import Action, Assignment, Claim, Evidence, Rating, Verdict
+from factcheck.models.claims import MEDIA_AUTHENTICITY
 from factcheck.transitions import Transition, transition
 from factcheck.workflow.core import Conflict, Invalid, allowed_to, begin, note_of, performs, record, require, sync
 
 S = Claim.Status
-MEDIA_CATEGORIES = {value for value, _ in Verdict._meta.get_field("media_authenticity").choices or ()}
+MEDIA_CATEGORIES = {value for value, _ in MEDIA_AUTHENTICITY}
 
 
 @dataclass(frozen=True)
