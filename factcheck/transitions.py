@@ -176,3 +176,27 @@ def webhook_for(action: str, data: dict | None = None) -> Webhook | None:
     if row.webhook == Webhook.PUBLISHED and (data or {}).get("correction"):
         return Webhook.CORRECTED
     return row.webhook
+
+
+def markdown_table() -> str:
+    """The table as the README shows it (a test keeps the README in step)."""
+
+    def statuses(values) -> str:
+        return ", ".join(f"`{value}`" for value in sorted(values))
+
+    lines = [
+        "| action | from | to | who | note | tells | CMS webhook | admin bulk |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in TABLE.values():
+        to = statuses(row.goes_to()) + ("" if row.target else " (from the history)")
+        webhook = f"`{row.webhook.value}`" if row.webhook else "—"
+        if row.webhook is Webhook.PUBLISHED:
+            webhook += f" / `{Webhook.CORRECTED.value}`"
+        cells = [
+            f"`{row.action.value}`", statuses(row.sources), to, row.who.value,
+            "required" if row.note_required else "optional",
+            "—" if row.audience is Audience.NOBODY else row.audience.value, webhook, "yes" if row.bulk else "—",
+        ]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
