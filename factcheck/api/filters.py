@@ -23,8 +23,9 @@ class SyncFilterSet(django_filters.FilterSet):
         # shows them: a transaction that commits a moment after a later one
         # cannot be stepped over by a client's cursor.
         settle = timezone.now() - timezone.timedelta(seconds=settings.API_SYNC_SETTLE_SECONDS)
-        # A CMS account follows what it can see change (factcheck.visibility).
-        field = visibility.sync_field(self.request.user if self.request is not None else None)
+        # On claims, a CMS account follows what it can see change (factcheck.visibility).
+        user = self.request.user if self.request is not None else None
+        field = visibility.sync_field(user) if queryset.model is Claim else "updated_at"
         return queryset.filter(**{f"{field}__gte": value, f"{field}__lte": settle})
 
 
