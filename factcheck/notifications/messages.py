@@ -43,18 +43,25 @@ def email(event: Event, row: Transition) -> tuple[str, str]:
     return f"[Fact-check] {event.get_action_display()}: {number}", body
 
 
+def _chat_escape(text: str) -> str:
+    """Slack's control characters as its formatting rules ask: a claim quoting
+    ``<!channel>`` or ``<https://evil.example|the report>`` stays text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def chat(event: Event) -> dict:
     """A Slack-compatible incoming-webhook message: ``{"text": ...}``. Slack, Mattermost and
-    Teams workflows all show ``text``; the bare link is made clickable by each of them."""
+    Teams workflows all show ``text``; the bare link is made clickable by each of them.
+    What people wrote (the claim, the note, names) is escaped."""
     claim = event.claim
     what = event.get_action_display()
     if event.action == Action.APPROVE:
         rating = _published_rating(event)
         correction = (event.data or {}).get("correction")
         what = ("Correction published" if correction else "Verdict published") + (f": {rating}" if rating else "")
-    line = f"{what} on claim #{claim.pk} {_quoted(claim, 300)}"
+    line = f"{_chat_escape(what)} on claim #{claim.pk} {_chat_escape(_quoted(claim, 300))}"
     if event.actor is not None:
-        line += f" (by {event.actor.get_username()})"
+        line += f" (by {_chat_escape(event.actor.get_username())})"
     if event.note:
-        line += f"\nNote: {event.note}"
+        line += f"\nNote: {_chat_escape(event.note)}"
     return {"text": f"{line}\n{claim_link(event)}"}

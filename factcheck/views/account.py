@@ -15,7 +15,7 @@ def notification_settings(request):
     if not roles.can_review(request.user):
         raise PermissionDenied("Notifications are for editors and reviewers.")
     current = notifications.email_choices(request.user)
-    form = EmailChoicesForm(request.POST or None, choices=current)
+    form = EmailChoicesForm(request.POST if request.method == "POST" else None, choices=current)
     if request.method == "POST" and form.is_valid():
         notifications.set_email_choices(request.user, form.choices())
         messages.success(request, "Saved: your email notifications.")
