@@ -51,7 +51,7 @@ def evidence_edit(evidence: Evidence, *, actor, url: str = "", description: str 
     evidence.url, evidence.description = _check_evidence(claim, actor, url, description)
     with transaction.atomic():
         evidence.save(update_fields=["url", "description"])
-        _touch(claim)
+        _touch(claim, public=visibility.cms_sees_evidence(evidence))
     return evidence
 
 
@@ -59,9 +59,10 @@ def evidence_remove(evidence: Evidence, *, actor) -> None:
     claim = evidence.claim
     if not roles.can_triage(actor):
         raise NotAllowed("Only editors can remove evidence.")
+    public = visibility.cms_sees_evidence(evidence)
     with transaction.atomic():
         evidence.delete()
-        _touch(claim)
+        _touch(claim, public=public)
 
 
 def comment_add(claim: Claim, *, actor, body: str) -> Comment:
@@ -117,8 +118,12 @@ def claim_edit(claim: Claim, *, actor, **changes) -> Claim:
     return claim
 
 
-def _touch(claim: Claim) -> None:
-    """The claim changed for the desk: its incremental sync (updated_since) must see it again.
-    Evidence and comments added later are not the CMS's to see (``factcheck.visibility``)."""
+def _touch(claim: Claim, *, public: bool = False) -> None:
+    """The claim changed: the desk's incremental sync (updated_since) must see it again, and
+    the CMS's too when it changed what the CMS sees (``factcheck.visibility``): evidence and
+    comments added after approval are not the CMS's to see, evidence it saw is."""
     claim.updated_at = timezone.now()
-    Claim.objects.filter(pk=claim.pk).update(updated_at=claim.updated_at)
+    changes = {"updated_at": claim.updated_at}
+    if public:
+        claim.public_updated_at = changes["public_updated_at"] = claim.updated_at
+    Claim.objects.filter(pk=claim.pk).update(**changes)

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from factcheck import roles
-from factcheck.models import Action, Claim, Evidence
+from factcheck.models import Action, Claim, Evidence, Verdict
 
 # Fields of a claim that the CMS sees and the back office can edit: editing one
 # of them on a published claim sends the claim to the CMS again.
@@ -49,6 +49,12 @@ def public_evidence(claim: Claim) -> list[Evidence]:
     if verdict is None or verdict.approved_at is None:
         return []
     return [e for e in claim.evidence.all() if e.added_at <= verdict.approved_at]
+
+
+def cms_sees_evidence(evidence: Evidence) -> bool:
+    """Is this item among what the CMS sees (on record when the verdict in force was approved)?"""
+    in_force = Verdict.objects.approved().filter(claim_id=evidence.claim_id).order_by("-revision").first()
+    return in_force is not None and in_force.approved_at is not None and evidence.added_at <= in_force.approved_at
 
 
 def claim_edited(claim: Claim, fields: set[str] | frozenset[str]) -> list[str]:
