@@ -4,6 +4,7 @@
         \\--dismiss--> dismissed <--dismiss--/        ^                  |
                       |--restore--> suggested/flagged \\----return-------/
     published --correct--> submitted (a new verdict revision; the old one stays on record)
+    flagged/assigned --hold--> on_hold --resume--> the status it came from
 
 The transitions, who may take them and what follows are one table,
 ``factcheck.transitions``. Each transition is one function that reads its row:
@@ -18,7 +19,9 @@ from factcheck.workflow.claims import (
     claim_assign,
     claim_dismiss,
     claim_flag,
+    claim_hold,
     claim_restore,
+    claim_resume,
     claim_suggest,
 )
 from factcheck.workflow.core import Conflict, Invalid, NotAllowed, WorkflowError, perform
@@ -32,7 +35,23 @@ from factcheck.workflow.verdicts import (
 )
 
 __all__ = [
-    "MEDIA_CATEGORIES", "Conflict", "EvidenceItem", "Invalid", "NotAllowed", "WorkflowError", "claim_accept",
-    "claim_assign", "claim_dismiss", "claim_flag", "claim_restore", "claim_suggest", "perform", "verdict_approve",
-    "verdict_correct", "verdict_return", "verdict_submit",
-]  # fmt: skip
+    "MEDIA_CATEGORIES",
+    "Conflict",
+    "EvidenceItem",
+    "Invalid",
+    "NotAllowed",
+    "WorkflowError",
+    "claim_accept",
+    "claim_assign",
+    "claim_dismiss",
+    "claim_flag",
+    "claim_hold",
+    "claim_restore",
+    "claim_resume",
+    "claim_suggest",
+    "perform",
+    "verdict_approve",
+    "verdict_correct",
+    "verdict_return",
+    "verdict_submit",
+]

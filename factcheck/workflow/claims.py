@@ -1,5 +1,5 @@
 """Transitions of a claim before any verdict: suggest and flag (new claims), accept,
-dismiss, restore and assign. Each reads its row of the transition table."""
+dismiss, restore, assign, hold and resume. Each reads its row of the transition table."""
 
 from datetime import timedelta
 
@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from factcheck import roles
 from factcheck.models import Action, Article, Assignment, Claim, Event, Media
-from factcheck.transitions import transition
-from factcheck.workflow.core import Conflict, Invalid, allowed_to, begin, note_of, performs, record, require, sync
+from factcheck.transitions import Transition, transition
+from factcheck.workflow.core import Conflict, Invalid, allowed_to, note_only, performs, require, transit
 
 S = Claim.Status
 
@@ -65,98 +65,71 @@ def claim_flag(*, article: Article, actor, text: str, kind: str = Claim.Kind.STA
     return _new_claim(article, status=S.FLAGGED, actor=actor, action=Action.FLAG, text=text, kind=kind, **fields)
 
 
-@performs(Action.ACCEPT)
-def claim_accept(claim: Claim | int, *, actor, note: str = "") -> Claim:
-    row = transition(Action.ACCEPT)
-    allowed_to(row, actor)
-    note = note_of(row, note)
-    with transaction.atomic():
-        locked = begin(claim, row)
-        record(locked, row, actor=actor, to_status=S.FLAGGED, note=note)
-    return sync(claim, locked)
+claim_accept = note_only(Action.ACCEPT)
+claim_hold = note_only(Action.HOLD)  # park a flagged or assigned claim, with a note saying why
 
 
 @performs(Action.DISMISS)
 def claim_dismiss(claim: Claim | int, *, actor, note: str = "") -> Claim:
-    row = transition(Action.DISMISS)
-    allowed_to(row, actor)
-    note = note_of(row, note)
-    with transaction.atomic():
-        locked = begin(claim, row)
+    """Dismiss a claim; its open assignments end."""
+
+    def close_assignments(locked: Claim, row: Transition) -> tuple[str, dict]:
         closed = Assignment.objects.filter(claim=locked, done_at__isnull=True).update(done_at=timezone.now())
-        record(locked, row, actor=actor, to_status=S.DISMISSED, note=note, data={"closed": closed})
-    return sync(claim, locked)
+        return S.DISMISSED, {"closed": closed}
+
+    return transit(claim, Action.DISMISS, actor=actor, note=note, step=close_assignments)
 
 
-def _status_before(claim: Claim, action: str) -> str | None:
-    """The status the claim left by its last ``action`` event."""
-    last = Event.objects.filter(claim=claim, action=action).order_by("-at", "-id").first()
-    return last.from_status if last else None
+def _last(claim: Claim, action: str) -> Event | None:
+    """The claim's last event of this action."""
+    return Event.objects.filter(claim=claim, action=action).order_by("-at", "-id").first()
 
 
 @performs(Action.RESTORE)
 def claim_restore(claim: Claim | int, *, actor, note: str = "") -> Claim:
     """Undo a dismissal: back to suggested if it was never accepted, else flagged."""
-    row = transition(Action.RESTORE)
-    allowed_to(row, actor)
-    note = note_of(row, note)
-    with transaction.atomic():
-        locked = begin(claim, row)
-        target = S.SUGGESTED if _status_before(locked, Action.DISMISS) == S.SUGGESTED else S.FLAGGED
-        record(locked, row, actor=actor, to_status=target, note=note)
-    return sync(claim, locked)
+
+    def back(locked: Claim, row: Transition) -> tuple[str, dict]:
+        dismissed = _last(locked, Action.DISMISS)
+        return (S.SUGGESTED if dismissed and dismissed.from_status == S.SUGGESTED else S.FLAGGED), {}
+
+    return transit(claim, Action.RESTORE, actor=actor, note=note, step=back)
 
 
 @performs(Action.ASSIGN)
 def claim_assign(claim: Claim | int, *, actor, reviewer, due_at=None, note: str = "") -> Claim:
     """Give the claim to a reviewer (another reviewer may be added while it is assigned)."""
-    row = transition(Action.ASSIGN)
-    allowed_to(row, actor)
-    note = note_of(row, note)
+    allowed_to(transition(Action.ASSIGN), actor)  # refused before the input is even looked at
     if not roles.can_review(reviewer):
         raise Invalid(f"{reviewer} is not a reviewer.")
     if due_at is not None and due_at <= timezone.now():
         raise Invalid("The due date must be in the future.")
-    with transaction.atomic():
-        locked = begin(claim, row)
+
+    def add_assignment(locked: Claim, row: Transition) -> tuple[str, dict]:
         if Assignment.objects.filter(claim=locked, reviewer=reviewer, done_at__isnull=True).exists():
             raise Conflict(f"{reviewer} is already assigned to this claim.")
         Assignment.objects.create(claim=locked, reviewer=reviewer, assigned_by=actor, due_at=due_at)
         data = {"reviewer": reviewer.pk, "reviewer_username": reviewer.get_username()}
         if due_at is not None:
             data["due_at"] = due_at.isoformat()
-        record(locked, row, actor=actor, to_status=S.ASSIGNED, note=note, data=data)
-    return sync(claim, locked)
+        return S.ASSIGNED, data
 
-
-@performs(Action.HOLD)
-def claim_hold(claim: Claim | int, *, actor, note: str = "") -> Claim:
-    """Park a flagged or assigned claim, with a note saying why (waiting for a source...)."""
-    row = transition(Action.HOLD)
-    allowed_to(row, actor)
-    note = note_of(row, note)
-    with transaction.atomic():
-        locked = begin(claim, row)
-        record(locked, row, actor=actor, to_status=S.ON_HOLD, note=note)
-    return sync(claim, locked)
+    return transit(claim, Action.ASSIGN, actor=actor, note=note, step=add_assignment)
 
 
 @performs(Action.RESUME)
 def claim_resume(claim: Claim | int, *, actor, note: str = "") -> Claim:
     """Back to the status the claim was put on hold from. Time on hold does not count
     towards a deadline: the open assignments' due dates move by the time spent on hold."""
-    row = transition(Action.RESUME)
-    allowed_to(row, actor)
-    note = note_of(row, note)
-    with transaction.atomic():
-        locked = begin(claim, row)
-        held = Event.objects.filter(claim=locked, action=Action.HOLD).order_by("-at", "-id").first()
+
+    def back(locked: Claim, row: Transition) -> tuple[str, dict]:
+        held = _last(locked, Action.HOLD)
         target = held.from_status if held is not None and held.from_status in row.goes_to() else S.FLAGGED
-        if target == S.ASSIGNED and not Assignment.objects.filter(claim=locked, done_at__isnull=True).exists():
+        open_assignments = Assignment.objects.filter(claim=locked, done_at__isnull=True)
+        if target == S.ASSIGNED and not open_assignments.exists():
             target = S.FLAGGED  # nobody holds it any more
         paused = timezone.now() - held.at if held is not None else timedelta(0)
-        still_open = Assignment.objects.filter(claim=locked, done_at__isnull=True, due_at__isnull=False)
-        moved = still_open.update(due_at=F("due_at") + paused)
-        data = {"held_seconds": round(paused.total_seconds()), "due_dates_moved": moved}
-        record(locked, row, actor=actor, to_status=target, note=note, data=data)
-    return sync(claim, locked)
+        moved = open_assignments.filter(due_at__isnull=False).update(due_at=F("due_at") + paused)
+        return target, {"held_seconds": round(paused.total_seconds()), "due_dates_moved": moved}
+
+    return transit(claim, Action.RESUME, actor=actor, note=note, step=back)

@@ -5,6 +5,7 @@ effects queued for after the commit."""
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from factcheck import notifications, roles, visibility, webhooks
@@ -116,6 +117,38 @@ def record(claim: Claim, row: Transition, *, actor, to_status: str, note: str = 
     notifications.queue_for_event(event, row)
     webhooks.publish_event(event)
     return event
+
+
+Step = Callable[[Claim, Transition], tuple[str, dict[str, Any]]]
+
+
+def transit(claim: Claim | int, action: str, *, actor, note: str | None = "", step: Step | None = None) -> Claim:
+    """The frame every transition shares: its row's role check and note rule, then in one
+    transaction the lock, the status check, ``step`` (the transition's own work under the
+    lock; it returns the status to go to and the event's data) and the Event."""
+    row = transition(action)
+    allowed_to(row, actor)
+    note = note_of(row, note)
+    with transaction.atomic():
+        locked = begin(claim, row)
+        if step is None:
+            if row.target is None:  # pragma: no cover - a programming error
+                raise ValueError(f"{action} decides its status: give it a step")
+            to_status, data = row.target, {}
+        else:
+            to_status, data = step(locked, row)
+        record(locked, row, actor=actor, to_status=to_status, note=note, data=data)
+    return sync(claim, locked)
+
+
+def note_only(action: str) -> Callable[..., Claim]:
+    """The function of a row that goes to a fixed status and takes nothing but a note."""
+
+    def perform_row(claim: Claim | int, *, actor, note: str = "") -> Claim:
+        return transit(claim, action, actor=actor, note=note)
+
+    perform_row.__doc__ = transition(action).summary + "."
+    return performs(action)(perform_row)
 
 
 def sync(target: Claim | int, locked: Claim) -> Claim:

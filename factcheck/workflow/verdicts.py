@@ -3,15 +3,14 @@ A correction adds a revision; no verdict is ever overwritten."""
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from factcheck import roles
 from factcheck.models import Action, Assignment, Claim, Evidence, Rating, Verdict
 from factcheck.models.claims import MEDIA_AUTHENTICITY
-from factcheck.transitions import Transition, transition
-from factcheck.workflow.core import Conflict, Invalid, allowed_to, begin, note_of, performs, record, require, sync
+from factcheck.transitions import Transition
+from factcheck.workflow.core import Conflict, Invalid, performs, require, transit
 
 S = Claim.Status
 MEDIA_CATEGORIES = {value for value, _ in MEDIA_AUTHENTICITY}
@@ -75,38 +74,32 @@ def verdict_submit(
     media_authenticity: str = "",
 ) -> Claim:
     """The assigned reviewer (or an editor) records a verdict and asks for approval."""
-    row = transition(Action.SUBMIT)
-    allowed_to(row, actor)
-    note = note_of(row, note)
-    with transaction.atomic():
-        locked = begin(claim, row)
+
+    def add(locked: Claim, row: Transition) -> tuple[str, dict]:
         require(roles.may(row.who, actor, locked), "This claim is not assigned to you.")
         verdict = _add_verdict(
             locked, actor=actor, rating=rating, summary=summary, evidence=evidence,
             media_authenticity=media_authenticity,
         )  # fmt: skip
-        data = _verdict_data(verdict, rating=rating.slug)
-        record(locked, row, actor=actor, to_status=S.SUBMITTED, note=note, data=data)
-    return sync(claim, locked)
+        return S.SUBMITTED, _verdict_data(verdict, rating=rating.slug)
+
+    return transit(claim, Action.SUBMIT, actor=actor, note=note, step=add)
 
 
 @performs(Action.APPROVE)
 def verdict_approve(claim: Claim | int, *, actor, note: str = "") -> Claim:
     """Publish the pending verdict. Four eyes: never by its author."""
-    row = transition(Action.APPROVE)
-    allowed_to(row, actor)
-    note = note_of(row, note)
-    with transaction.atomic():
-        locked = begin(claim, row)
+
+    def publish(locked: Claim, row: Transition) -> tuple[str, dict]:
         verdict = _pending_verdict(locked)
         require(verdict.author_id != actor.pk, "You wrote this verdict; another editor must approve it.")
         now = timezone.now()
         correction = locked.verdicts.approved().exists()
         Verdict.objects.filter(pk=verdict.pk).update(approved_by=actor, approved_at=now)
         Assignment.objects.filter(claim=locked, done_at__isnull=True).update(done_at=now)
-        data = _verdict_data(verdict, correction=correction)
-        record(locked, row, actor=actor, to_status=S.PUBLISHED, note=note, data=data)
-    return sync(claim, locked)
+        return S.PUBLISHED, _verdict_data(verdict, correction=correction)
+
+    return transit(claim, Action.APPROVE, actor=actor, note=note, step=publish)
 
 
 @performs(Action.RETURN)
@@ -114,16 +107,14 @@ def verdict_return(claim: Claim | int, *, actor, note: str = "") -> Claim:
     """Send the pending verdict back for rework, with a note saying why.
 
     A returned correction leaves the published verdict in force."""
-    row = transition(Action.RETURN)
-    allowed_to(row, actor)
-    note = note_of(row, note)
-    with transaction.atomic():
-        locked = begin(claim, row)
+
+    def send_back(locked: Claim, row: Transition) -> tuple[str, dict]:
         verdict = _pending_verdict(locked)
         Verdict.objects.filter(pk=verdict.pk).update(returned_at=timezone.now())
         target = S.PUBLISHED if locked.verdicts.approved().exists() else S.ASSIGNED
-        record(locked, row, actor=actor, to_status=target, note=note, data=_verdict_data(verdict))
-    return sync(claim, locked)
+        return target, _verdict_data(verdict)
+
+    return transit(claim, Action.RETURN, actor=actor, note=note, step=send_back)
 
 
 @performs(Action.CORRECT)
@@ -134,15 +125,12 @@ def verdict_correct(
     """Propose a correction of a published verdict: a new revision that waits
     for approval; the published one stays on record (and in force until then).
     The reason is the event's note, and shown to readers."""
-    row: Transition = transition(Action.CORRECT)
-    allowed_to(row, actor)
-    reason = note_of(row, reason)
-    with transaction.atomic():
-        locked = begin(claim, row)
+
+    def add(locked: Claim, row: Transition) -> tuple[str, dict]:
         verdict = _add_verdict(
-            locked, actor=actor, rating=rating, summary=summary, evidence=evidence, reason=reason,
+            locked, actor=actor, rating=rating, summary=summary, evidence=evidence, reason=(reason or "").strip(),
             media_authenticity=media_authenticity,
         )  # fmt: skip
-        data = _verdict_data(verdict, rating=rating.slug)
-        record(locked, row, actor=actor, to_status=S.SUBMITTED, note=reason, data=data)
-    return sync(claim, locked)
+        return S.SUBMITTED, _verdict_data(verdict, rating=rating.slug)
+
+    return transit(claim, Action.CORRECT, actor=actor, note=reason, step=add)
