@@ -21,7 +21,8 @@ def may_contribute(claim: Claim, user) -> bool:
     return roles.can_triage(user) or (roles.can_review(user) and is_assigned(claim, user))
 
 
-def _check_evidence(claim: Claim, actor, url: str, description: str) -> tuple[str, str]:
+def check_evidence(claim: Claim, actor, url: str, description: str) -> tuple[str, str]:
+    """Refuse evidence that may not be added (``WorkflowError``); the cleaned link and description."""
     if not may_contribute(claim, actor):
         raise NotAllowed("Only editors and the assigned reviewer can add evidence.")
     if claim.status == Claim.Status.DISMISSED:
@@ -38,7 +39,7 @@ def _check_evidence(claim: Claim, actor, url: str, description: str) -> tuple[st
 
 
 def evidence_add(claim: Claim, *, actor, url: str = "", description: str = "") -> Evidence:
-    url, description = _check_evidence(claim, actor, url, description)
+    url, description = check_evidence(claim, actor, url, description)
     with transaction.atomic():
         evidence = Evidence.objects.create(claim=claim, url=url, description=description, added_by=actor)
         _touch(claim)
@@ -48,29 +49,41 @@ def evidence_add(claim: Claim, *, actor, url: str = "", description: str = "") -
 def evidence_edit(evidence: Evidence, *, actor, url: str = "", description: str = "") -> Evidence:
     """Change an item of evidence (the back office)."""
     claim = evidence.claim
-    evidence.url, evidence.description = _check_evidence(claim, actor, url, description)
+    evidence.url, evidence.description = check_evidence(claim, actor, url, description)
     with transaction.atomic():
         evidence.save(update_fields=["url", "description"])
         _touch(claim, public=visibility.cms_sees_evidence(evidence))
     return evidence
 
 
+def check_removal(actor, what: str) -> None:
+    if not roles.can_triage(actor):
+        raise NotAllowed(f"Only editors can remove {what}.")
+
+
 def evidence_remove(evidence: Evidence, *, actor) -> None:
     claim = evidence.claim
-    if not roles.can_triage(actor):
-        raise NotAllowed("Only editors can remove evidence.")
+    check_removal(actor, "evidence")
     public = visibility.cms_sees_evidence(evidence)
     with transaction.atomic():
         evidence.delete()
         _touch(claim, public=public)
 
 
-def comment_add(claim: Claim, *, actor, body: str) -> Comment:
-    if not may_contribute(claim, actor):
+def check_comment(claim: Claim, actor, body: str, *, comment: Comment | None = None) -> str:
+    """Refuse a comment (new, or a change of ``comment``) that may not be written; the cleaned text."""
+    if comment is None and not may_contribute(claim, actor):
         raise NotAllowed("Only editors and the assigned reviewer can comment on this claim.")
+    if comment is not None and not (roles.can_triage(actor) or comment.author_id == actor.pk):
+        raise NotAllowed("Only editors and the comment's author can change it.")
     body = (body or "").strip()
     if not body:
         raise Invalid("A comment needs some text.")
+    return body
+
+
+def comment_add(claim: Claim, *, actor, body: str) -> Comment:
+    body = check_comment(claim, actor, body)
     with transaction.atomic():
         comment = Comment.objects.create(claim=claim, author=actor, body=body)
         _touch(claim)
@@ -78,12 +91,7 @@ def comment_add(claim: Claim, *, actor, body: str) -> Comment:
 
 
 def comment_edit(comment: Comment, *, actor, body: str) -> Comment:
-    if not (roles.can_triage(actor) or comment.author_id == actor.pk):
-        raise NotAllowed("Only editors and the comment's author can change it.")
-    body = (body or "").strip()
-    if not body:
-        raise Invalid("A comment needs some text.")
-    comment.body = body
+    comment.body = check_comment(comment.claim, actor, body, comment=comment)
     with transaction.atomic():
         comment.save(update_fields=["body"])
         _touch(comment.claim)
@@ -91,17 +99,15 @@ def comment_edit(comment: Comment, *, actor, body: str) -> Comment:
 
 
 def comment_remove(comment: Comment, *, actor) -> None:
-    if not roles.can_triage(actor):
-        raise NotAllowed("Only editors can remove comments.")
+    check_removal(actor, "comments")
     claim = comment.claim
     with transaction.atomic():
         comment.delete()
         _touch(claim)
 
 
-def claim_edit(claim: Claim, *, actor, **changes) -> Claim:
-    """Change a claim's editable fields (not its text, span or status). Writes only those
-    fields, so a status moved meanwhile by the workflow is never written back."""
+def check_claim_edit(claim: Claim, actor, changes: dict) -> None:
+    """Refuse a change of a claim's fields that may not be made."""
     if not roles.can_triage(actor):
         raise NotAllowed("Only editors can change a claim.")
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
@@ -110,6 +116,12 @@ def claim_edit(claim: Claim, *, actor, **changes) -> Claim:
     media = changes.get("media")
     if media is not None and media.article_id != claim.article_id:
         raise Invalid("The media belongs to another article.")
+
+
+def claim_edit(claim: Claim, *, actor, **changes) -> Claim:
+    """Change a claim's editable fields (not its text, span or status). Writes only those
+    fields, so a status moved meanwhile by the workflow is never written back."""
+    check_claim_edit(claim, actor, changes)
     if not changes:
         return claim
     for name, value in changes.items():

@@ -1,7 +1,9 @@
 """Who may do what. Roles are Django groups carrying the desk's permissions
 (created by migration 0002); superusers may do everything."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 
 from factcheck.models import Action, Assignment, Claim
 from factcheck.transitions import Who, from_status
@@ -32,6 +34,15 @@ def can_approve(user) -> bool:
 def can_review(user) -> bool:
     """Be assigned claims and record verdicts on them (reviewers; editors too)."""
     return _active(user) and (user.has_perm(REVIEW) or user.has_perm(TRIAGE))
+
+
+def approvers() -> QuerySet:
+    """Active people who may approve verdicts: by the permission (through a group or their
+    own), or superusers — the same rule as ``can_approve``."""
+    app_label, codename = APPROVE.split(".")
+    granted = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+    granted |= Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    return get_user_model().objects.filter(granted | Q(is_superuser=True), is_active=True).distinct()
 
 
 def is_editor(user) -> bool:
@@ -65,9 +76,6 @@ def may(who: Who, user, claim: Claim | None = None) -> bool:
     if can_triage(user):
         return True
     return can_review(user) and (claim is None or is_assigned(claim, user))
-
-
-CONTRIBUTE = ("evidence", "comment")  # not transitions: see factcheck.contributions
 
 
 def available_actions(claim: Claim, user) -> set[str]:

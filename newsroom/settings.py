@@ -132,6 +132,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 if env_str("EMAIL_URL"):
     globals().update(email_settings_from_url(env_str("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck-desk@localhost")
+# Seconds an SMTP server may take: sending from the outbox must end well within its lease.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work (django-tasks): "immediate" runs a task in the request that

@@ -246,8 +246,9 @@ def test_a_link_the_admin_form_accepts_but_the_domain_refuses_is_reported_and_no
 
     response = admin_client.post(url, with_new_evidence(claim, "ftp://example.org/dump.zip", "A dump"), follow=True)
 
-    assert response.status_code == 200
-    assert "Evidence: The link must be an http(s) address." in admin_messages(response)
+    # The page comes back with the domain's refusal beside the row, and nothing is saved.
+    assert response.status_code == 200 and "The link must be an http(s) address." in response.content.decode()
+    assert "was changed successfully" not in " ".join(admin_messages(response))
     assert not Evidence.objects.filter(claim=claim).exists()
     assert fresh(claim).updated_at == updated
 
@@ -256,7 +257,7 @@ def test_evidence_cannot_be_added_to_a_dismissed_claim_in_the_admin(admin_client
     claim = make_claim(S.DISMISSED)
     url = reverse("admin:factcheck_claim_change", args=[claim.pk])
     response = admin_client.post(url, with_new_evidence(claim, "https://example.org/a", "A"), follow=True)
-    assert any("restore it before adding evidence" in m for m in admin_messages(response))
+    assert "restore it before adding evidence" in response.content.decode()
     assert not Evidence.objects.filter(claim=claim).exists()
 
 
@@ -359,3 +360,24 @@ def test_the_admin_rating_filter_uses_the_verdict_in_force(admin_client, make_cl
     assert _listed(admin_client, "rating=false") == {corrected.pk}
     assert _listed(admin_client, "rating=unverifiable") == {unchanged.pk, pending.pk}
     assert _listed(admin_client, "rating=true") == set()
+
+
+def test_a_refused_row_keeps_the_valid_rows_of_the_same_submission_from_being_saved(admin_client, make_claim):
+    claim = make_claim(S.PUBLISHED)
+    url = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    data = with_new_evidence(claim, "ftp://example.org/dump.zip", "A dump")
+    data.update({"evidence-TOTAL_FORMS": 2, "evidence-1-id": "", "evidence-1-claim": claim.pk})
+    data.update({"evidence-1-url": "https://example.org/ok", "evidence-1-description": "Ok"})
+    response = admin_client.post(url, data, follow=True)
+    assert "The link must be an http(s) address." in response.content.decode()
+    assert not Evidence.objects.filter(claim=claim).exists()  # all or nothing
+
+
+def test_evidence_added_in_the_admin_is_in_the_change_history(admin_client, make_claim):
+    from django.contrib.admin.models import LogEntry
+
+    claim = make_claim(S.PUBLISHED)
+    url = reverse("admin:factcheck_claim_change", args=[claim.pk])
+    admin_client.post(url, with_new_evidence(claim, "https://example.org/a", "A source"), follow=True)
+    entry = LogEntry.objects.filter(object_id=str(claim.pk)).latest("action_time")
+    assert "Added evidence" in entry.get_change_message()

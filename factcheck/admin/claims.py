@@ -12,12 +12,11 @@ from django.utils.html import format_html
 
 from factcheck import contributions, roles, transitions, workflow
 from factcheck.admin.base import ReadOnlyInline
+from factcheck.admin.contributions import ClaimAdminForm, CommentInline, EvidenceInline
 from factcheck.models import (
     Assignment,
     Claim,
-    Comment,
     Event,
-    Evidence,
     Rating,
     Verdict,
 )
@@ -38,20 +37,6 @@ class VerdictInline(ReadOnlyInline):
 class AssignmentInline(ReadOnlyInline):
     model = Assignment
     fields = readonly_fields = ("reviewer", "assigned_by", "assigned_at", "due_at", "done_at")
-
-
-class EvidenceInline(admin.TabularInline):
-    model = Evidence
-    extra = 0
-    fields = ["url", "description", "added_by", "added_at"]
-    readonly_fields = ["added_by", "added_at"]
-
-
-class CommentInline(admin.TabularInline):
-    model = Comment
-    extra = 0
-    fields = ["body", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
 
 
 class ReviewerFilter(admin.SimpleListFilter):
@@ -149,14 +134,16 @@ class ClaimAdmin(admin.ModelAdmin):
         # New claims are flagged on the article page, through the workflow.
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, form=ClaimAdminForm, **kwargs)
+        form.actor = request.user
+        return form
+
     def save_model(self, request, obj, form, change):
-        # Only the fields the form changed, through the domain: a full save would write
-        # back the status read at the start of the request over a newer transition.
+        # Only the fields the form changed, through the domain (the form ran its checks): a full
+        # save would write back the status read at the start of the request over a newer transition.
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name not in self.readonly_fields}
-        try:
-            contributions.claim_edit(obj, actor=request.user, **changes)
-        except workflow.WorkflowError as error:
-            messages.error(request, error.message)
+        contributions.claim_edit(obj, actor=request.user, **changes)
 
     def get_queryset(self, request):
         open_assignments = Assignment.objects.filter(done_at__isnull=True).select_related("reviewer")
@@ -191,55 +178,6 @@ class ClaimAdmin(admin.ModelAdmin):
         return (
             format_html('<strong style="color:#b02a37">{} (overdue)</strong>', label) if dated[0].is_overdue else label
         )
-
-    def save_formset(self, request, form, formset, change):
-        """Evidence and comments are written through ``factcheck.contributions``, which
-        checks them and moves the claim's timestamps (incremental sync sees them)."""
-        if formset.model not in (Evidence, Comment):
-            return super().save_formset(request, form, formset, change)
-        claim = form.instance
-        # What the admin's change message reads (ModelFormSet.save sets these).
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        try:
-            for inline_form in formset.forms:
-                if not inline_form.has_changed() or inline_form in formset.deleted_forms:
-                    continue
-                data, instance = inline_form.cleaned_data, inline_form.instance
-                if formset.model is Evidence and instance.pk is None:
-                    contributions.evidence_add(
-                        claim, actor=request.user, url=data["url"], description=data["description"]
-                    )
-                elif formset.model is Evidence:
-                    contributions.evidence_edit(
-                        instance, actor=request.user, url=data["url"], description=data["description"]
-                    )
-                elif instance.pk is None:
-                    contributions.comment_add(claim, actor=request.user, body=data["body"])
-                else:
-                    contributions.comment_edit(instance, actor=request.user, body=data["body"])
-            for inline_form in formset.deleted_forms:
-                if inline_form.instance.pk is None:
-                    continue
-                if formset.model is Evidence:
-                    contributions.evidence_remove(inline_form.instance, actor=request.user)
-                else:
-                    contributions.comment_remove(inline_form.instance, actor=request.user)
-                formset.deleted_objects.append(inline_form.instance)
-        except workflow.WorkflowError as error:
-            messages.error(request, f"{formset.model._meta.verbose_name_plural.capitalize()}: {error.message}")
-
-    @staticmethod
-    def _add(model, claim: Claim, user, data: dict):
-        if model is Evidence:
-            return contributions.evidence_add(claim, actor=user, url=data["url"], description=data["description"])
-        return contributions.comment_add(claim, actor=user, body=data["body"])
-
-    @staticmethod
-    def _edit(instance, user, data: dict) -> None:
-        if isinstance(instance, Evidence):
-            contributions.evidence_edit(instance, actor=user, url=data["url"], description=data["description"])
-        else:
-            contributions.comment_edit(instance, actor=user, body=data["body"])
 
     def _apply(self, request, queryset, verb: str, transition) -> None:
         done, refused = [], []

@@ -30,15 +30,17 @@ def _delivery(event: Event, transport: str, payload: dict, **receiver) -> Webhoo
 
 
 def outbox_for_event(event: Event, row: Transition) -> list[WebhookDelivery]:
-    """The messages this event calls for, unsaved: one email to the people who must know
-    and want it, and one message per chat channel subscribed to the event."""
+    """The messages this event calls for, unsaved: an email to each person who must know
+    and wants it (one each: nobody sees the others' addresses, and one bad address fails
+    alone), and one message per chat channel subscribed to the event."""
     deliveries = []
     if row.audience is not Audience.NOBODY:
         recipients = audience.wants_email(audience.people(event, row), event.action)
         if recipients:
             subject, body = messages.email(event, row)
-            to = sorted({user.email for user in recipients})
-            deliveries.append(_delivery(event, Transport.EMAIL, {"subject": subject, "body": body, "to": to}))
+            for address in sorted({user.email for user in recipients}):
+                payload = {"subject": subject, "body": body, "to": [address]}
+                deliveries.append(_delivery(event, Transport.EMAIL, payload))
     channels = [c for c in NotificationChannel.objects.filter(active=True) if c.subscribes_to(event.action)]
     if channels:
         text = messages.chat(event)

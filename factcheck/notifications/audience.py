@@ -3,7 +3,7 @@ transition table names an audience per action; this finds the people, and
 leaves out whoever switched that event's emails off."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from factcheck import roles
 from factcheck.models import Assignment, Event, NotificationPreference
@@ -20,7 +20,7 @@ def people(event: Event, row: Transition) -> list:
     if row.audience is Audience.NEW_REVIEWER:
         found = users.filter(pk=(event.data or {}).get("reviewer"))
     elif row.audience is Audience.EDITORS:
-        found = users.filter(Q(groups__name=roles.EDITORS) | Q(is_superuser=True))
+        found = users.filter(pk__in=roles.approvers().values("pk"))
         if event.actor_id is not None:
             found = found.exclude(pk=event.actor_id)
     elif row.audience is Audience.REVIEWERS:
