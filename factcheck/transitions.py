@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from factcheck.models import Action, Claim
+from factcheck.models.claims import CREATING_ACTIONS
+from factcheck.models.webhooks import WebhookEvent
 
 S = Claim.Status
 
@@ -43,12 +45,9 @@ class Tone(StrEnum):
     QUIET = "secondary"
 
 
-class Webhook(StrEnum):
-    """Events the CMS can subscribe to (``factcheck.webhooks``)."""
-
-    PUBLISHED = "verdict.published"
-    CORRECTED = "verdict.corrected"  # a published correction: an approve whose event says so
-    RETURNED = "claim.returned"
+# Events the CMS can subscribe to (``factcheck.webhooks``); CORRECTED is an approve whose
+# event says it published a correction.
+Webhook = WebhookEvent
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,6 +55,7 @@ class Transition:
     action: Action = field(kw_only=False)
     verb: str  # "approve this verdict": in refusals ("Cannot approve this verdict: ...")
     label: str  # the button, and the admin's bulk action
+    short_label: str = ""  # a one-word button where space is short (the article page); else the label
     summary: str  # one sentence for the API's documentation
     done: str  # said after it worked
     sources: frozenset[str]
@@ -116,7 +116,7 @@ _ROWS = [
     Transition(
         Action.ACCEPT, verb="accept this claim", label="Accept for checking",
         summary="Accept a suggested claim", done="Accepted: the claim is flagged for checking.",
-        sources=frozenset({S.SUGGESTED}), target=S.FLAGGED, who=Who.EDITOR, bulk=True,
+        sources=frozenset({S.SUGGESTED}), target=S.FLAGGED, who=Who.EDITOR, bulk=True, short_label="Accept",
     ),
     Transition(
         Action.ASSIGN, verb="assign this claim", label="Assign",
@@ -152,8 +152,7 @@ _ROWS = [
 ]  # fmt: skip
 TABLE: dict[str, Transition] = {row.action: row for row in _ROWS}
 
-# Actions that create a claim rather than move one (no row: nothing to leave from).
-CREATING = frozenset({Action.SUGGEST, Action.FLAG})
+CREATING = CREATING_ACTIONS
 
 
 def transition(action: str) -> Transition:

@@ -43,18 +43,22 @@ def publishes(action: str) -> bool:
     return action == Action.APPROVE
 
 
+def _on_record(evidence: Evidence, verdict: Verdict | None) -> bool:
+    """The rule: the CMS sees the evidence on record when the verdict in force was approved."""
+    return verdict is not None and verdict.approved_at is not None and evidence.added_at <= verdict.approved_at
+
+
 def public_evidence(claim: Claim) -> list[Evidence]:
-    """The evidence on record when the verdict in force was approved (reads the prefetch)."""
+    """What the CMS sees of a claim's evidence (reads the prefetch)."""
     verdict = claim.verdict_in_force()
-    if verdict is None or verdict.approved_at is None:
-        return []
-    return [e for e in claim.evidence.all() if e.added_at <= verdict.approved_at]
+    return [e for e in claim.evidence.all() if _on_record(e, verdict)]
 
 
 def cms_sees_evidence(evidence: Evidence) -> bool:
     """Is this item among what the CMS sees (on record when the verdict in force was approved)?"""
-    in_force = Verdict.objects.approved().filter(claim_id=evidence.claim_id).order_by("-revision").first()
-    return in_force is not None and in_force.approved_at is not None and evidence.added_at <= in_force.approved_at
+    return _on_record(
+        evidence, Verdict.objects.approved().filter(claim_id=evidence.claim_id).order_by("-revision").first()
+    )
 
 
 def claim_edited(claim: Claim, fields: set[str] | frozenset[str]) -> list[str]:

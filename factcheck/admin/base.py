@@ -3,6 +3,14 @@
 from django.contrib import admin
 
 
+class SubscriberAdmin(admin.ModelAdmin):
+    """A receiver of events (CMS endpoint, chat channel): its events in the list."""
+
+    @admin.display(description="events")
+    def subscribed(self, receiver):
+        return ", ".join(receiver.events) if isinstance(receiver.events, list) and receiver.events else "—"
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False

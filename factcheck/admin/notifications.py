@@ -4,6 +4,7 @@ Their messages go through the outbox: see "Outbox deliveries"."""
 from django import forms
 from django.contrib import admin
 
+from factcheck.admin.base import SubscriberAdmin
 from factcheck.models import NotificationChannel, NotificationPreference
 from factcheck.models.notifications import NOTIFIABLE
 
@@ -24,15 +25,11 @@ class NotificationChannelForm(forms.ModelForm):
 
 
 @admin.register(NotificationChannel)
-class NotificationChannelAdmin(admin.ModelAdmin):
+class NotificationChannelAdmin(SubscriberAdmin):
     form = NotificationChannelForm
     list_display = ["name", "url", "subscribed", "active", "created_at"]
     list_filter = ["active"]
     search_fields = ["name", "url"]
-
-    @admin.display(description="events")
-    def subscribed(self, channel):
-        return ", ".join(channel.events) if isinstance(channel.events, list) and channel.events else "—"
 
 
 @admin.register(NotificationPreference)

@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.html import format_html
 
 from factcheck import webhooks
-from factcheck.admin.base import ReadOnlyInline
+from factcheck.admin.base import ReadOnlyInline, SubscriberAdmin
 from factcheck.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from factcheck.models.webhooks import EVENTS
 
@@ -43,7 +43,7 @@ def _show_secret(request, endpoint: WebhookEndpoint, what: str) -> None:
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(SubscriberAdmin):
     form = WebhookEndpointForm
     list_display = ["name", "url", "subscribed", "active", "pending", "failed", "created_at"]
     list_filter = ["active"]
@@ -61,10 +61,6 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             "failed_count": Count("deliveries", filter=Q(deliveries__state=State.FAILED)),
         }
         return super().get_queryset(request).annotate(**counts)
-
-    @admin.display(description="events")
-    def subscribed(self, endpoint):
-        return ", ".join(endpoint.events) if isinstance(endpoint.events, list) and endpoint.events else "—"
 
     @admin.display(description="pending", ordering="pending_count")
     def pending(self, endpoint):

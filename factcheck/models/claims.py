@@ -62,6 +62,10 @@ class Action(models.TextChoices):
     RESUME = "resume", "Resumed"
 
 
+# Actions that create a claim rather than move one (no transition row: nothing to leave from).
+CREATING_ACTIONS = frozenset({Action.SUGGEST, Action.FLAG})
+
+
 class ClaimQuerySet(models.QuerySet["Claim"]):
     """Reads about verdicts and deadlines, written once for every face."""
 
@@ -322,8 +326,8 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     action = models.CharField(max_length=30, choices=Action.choices)
-    from_status = models.CharField(max_length=20, blank=True, default="")
-    to_status = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, blank=True, default="", choices=Claim.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Claim.Status.choices)
     note = models.TextField(blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now)

@@ -3,45 +3,29 @@ events each gets, and each person's choice of emails. Sending goes through the
 outbox (``WebhookDelivery``), like the CMS's webhooks."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 
-from factcheck.models.claims import Action
+from factcheck.models.claims import CREATING_ACTIONS, Action
+from factcheck.models.receivers import EventNames, Subscriber
 
-NOTIFIABLE = [(value, label) for value, label in Action.choices if value not in ("suggest", "flag")]
+NOTIFIABLE = [(value, label) for value, label in Action.choices if value not in CREATING_ACTIONS]
 NOTIFIABLE_NAMES = [value for value, _ in NOTIFIABLE]
+validate_actions = EventNames(NOTIFIABLE_NAMES, "workflow actions")  # (named in migration 0008)
 
 
-def validate_actions(value) -> None:
-    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
-        raise ValidationError("Events must be a list of workflow actions.")
-    unknown = sorted(set(value) - set(NOTIFIABLE_NAMES))
-    if unknown:
-        raise ValidationError(f"Unknown event(s): {', '.join(unknown)}. Known: {', '.join(NOTIFIABLE_NAMES)}.")
-
-
-class NotificationChannel(models.Model):
+class NotificationChannel(Subscriber):
     """A chat room's incoming webhook: Slack, Mattermost, or a Microsoft Teams workflow.
 
     Each message is ``{"text": ...}`` with a link to the claim, which all three accept."""
 
-    name = models.CharField(max_length=200)
     url = models.URLField(max_length=1000, help_text="The incoming webhook's URL (http or https).")
     events = models.JSONField(
-        default=list, blank=True, validators=[validate_actions], help_text="The workflow events it is told about."
-    )
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+        default=list, blank=True, validators=[validate_actions],
+        help_text="The workflow events it is told about.",
+    )  # fmt: skip
 
-    class Meta:
-        ordering = ["name", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def subscribes_to(self, action: str) -> bool:
-        return self.active and isinstance(self.events, list) and action in self.events
+    class Meta(Subscriber.Meta):
+        pass
 
 
 class NotificationPreference(models.Model):

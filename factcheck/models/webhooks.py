@@ -6,58 +6,47 @@ Sending, signing and retrying live in ``factcheck.webhooks``."""
 import secrets
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from factcheck.models.claims import Claim
 from factcheck.models.notifications import NOTIFIABLE, NotificationChannel
+from factcheck.models.receivers import EventNames, Subscriber
 
-EVENTS = [
-    ("verdict.published", "A verdict is published"),
-    ("verdict.corrected", "A correction of a published verdict is published"),
-    ("claim.returned", "A verdict is returned for rework"),
-]
-EVENT_NAMES = [name for name, _ in EVENTS]
+
+class WebhookEvent(models.TextChoices):
+    """The events a CMS endpoint can subscribe to (the transition table says which action sends which)."""
+
+    PUBLISHED = "verdict.published", "A verdict is published"
+    CORRECTED = "verdict.corrected", "A correction of a published verdict is published"
+    RETURNED = "claim.returned", "A verdict is returned for rework"
+
+
+EVENTS = WebhookEvent.choices
+EVENT_NAMES = list(WebhookEvent.values)
+validate_events = EventNames(EVENT_NAMES)  # (named in migration 0006)
 
 
 def generate_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def validate_events(value) -> None:
-    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
-        raise ValidationError("Events must be a list of event names.")
-    unknown = sorted(set(value) - set(EVENT_NAMES))
-    if unknown:
-        raise ValidationError(f"Unknown event(s): {', '.join(unknown)}. Known: {', '.join(EVENT_NAMES)}.")
-
-
-class WebhookEndpoint(models.Model):
+class WebhookEndpoint(Subscriber):
     """A receiver on the CMS side, registered in the admin."""
 
-    name = models.CharField(max_length=200)
     url = models.URLField(max_length=1000, help_text="Where events are POSTed (http or https).")
+    events = models.JSONField(
+        default=list, blank=True, validators=[validate_events], help_text="The event names it subscribes to."
+    )
     secret = models.CharField(
         max_length=200,
         default=generate_secret,
         help_text="Signs every delivery (HMAC-SHA256). Shown once, when the endpoint is created or rotated.",
     )
-    events = models.JSONField(
-        default=list, blank=True, validators=[validate_events], help_text="The event names it subscribes to."
-    )
-    active = models.BooleanField(default=True, help_text="Inactive endpoints get no new deliveries.")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    class Meta:
-        ordering = ["name", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def subscribes_to(self, event: str) -> bool:
-        return self.active and isinstance(self.events, list) and event in self.events
+    class Meta(Subscriber.Meta):
+        pass
 
 
 class WebhookDelivery(models.Model):

@@ -49,7 +49,7 @@ def _render_article(request, article, *, flag_form=None, media_form=None, status
     editor = roles.can_triage(request.user)
     # Triage suggestions in place: the editors' one-click rows of the table (no note, no input).
     triage = [
-        {"action": row.action.value, "label": row.label.split(" ")[0], "css": TONE_CSS[row.tone]}
+        {"action": row.action.value, "label": row.short_label or row.label, "css": TONE_CSS[row.tone]}
         for row in transitions.from_status(Claim.Status.SUGGESTED)
         if row.who is transitions.Who.EDITOR and not row.note_required and row.action not in INPUT_FORMS
     ]

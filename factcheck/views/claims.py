@@ -128,7 +128,8 @@ def claim_action(request, pk: int, action: str):
     if not form.is_valid():
         if action not in roles.available_actions(claim, request.user):
             # Not theirs to do (or no longer): refuse, without offering the form.
-            messages.error(request, f"You cannot {action} this claim now; it is {claim.get_status_display().lower()}.")
+            verb = transitions.transition(action).verb if action in transitions.TABLE else f"add {action} to this claim"
+            messages.error(request, f"You cannot {verb} now; it is {claim.get_status_display().lower()}.")
             return redirect("factcheck:claim", pk=claim.pk)
         return _render_claim(request, claim, bound=(action, form), status=400)
     try:
