@@ -110,14 +110,24 @@ def claim_author(attribution: str) -> dict | None:
     return person
 
 
-def _appearance(claim: Claim) -> dict:
+def _appearance(claim: Claim) -> dict | None:
+    """Where the claim appeared: its article, or where a photo sent on its own was seen."""
     article = claim.article
+    if article is None:
+        source = claim.media.source_url if claim.media is not None else ""
+        return {"@type": "CreativeWork", "url": source} if source else None
     work: dict = {"@type": "CreativeWork", "headline": article.title}
     if article.url:
         work["url"] = article.url
     if article.outlet:
         work["publisher"] = {"@type": "Organization", "name": article.outlet}
     return work
+
+
+def _first_seen(claim: Claim) -> datetime:
+    if claim.article is not None:
+        return claim.article.published_at or claim.article.created_at
+    return claim.media.created_at if claim.media is not None else claim.created_at
 
 
 def _media_kind(claim: Claim) -> str:
@@ -130,10 +140,12 @@ def _media_object(claim: Claim, *, with_article: bool) -> dict:
     item: dict = {"@type": MEDIA_TYPES[_media_kind(claim)]}
     if media is not None and media.url:
         item["contentUrl"] = media.url
+    if media is not None and media.sha256:
+        item["sha256"] = media.sha256  # MediaObject's sha256: the exact file the verdict is about
     if media is not None and media.caption:
         item["caption"] = media.caption
-    if with_article:
-        item["isPartOf"] = _appearance(claim)
+    if with_article and (appearance := _appearance(claim)):
+        item["isPartOf"] = appearance
     return item
 
 
@@ -166,12 +178,12 @@ def claim_review(claim: Claim, verdict: Verdict | None = None) -> dict:
     """schema.org ClaimReview of the claim's published verdict (the latest approved
     revision unless one is given). Raises NotPublished if there is none."""
     verdict, approved = _published(claim, verdict)
-    article = claim.article
     item: dict = {"@type": "Claim"}
     if author := claim_author(claim.attribution):
         item["author"] = author
-    item["datePublished"] = _date(article.published_at or article.created_at)
-    item["appearance"] = _appearance(claim)
+    item["datePublished"] = _date(_first_seen(claim))
+    if appearance := _appearance(claim):
+        item["appearance"] = appearance
     if claim.kind in MEDIA_KINDS:
         media = _media_object(claim, with_article=False)
         if len(media) > 1:  # only when the media has a URL or a caption

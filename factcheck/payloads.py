@@ -54,17 +54,18 @@ def claim_json(claim: Claim, *, public: bool, absolute: Callable[[str], str]) ->
     approved = claim.approved_verdicts()
     pending = None if public else claim.pending_verdict()
     evidence = visibility.public_evidence(claim) if public else list(claim.evidence.all())
-    links = {
-        "self": absolute(reverse("api:claim-detail", args=[claim.pk])),
-        "article": absolute(reverse("api:article-detail", args=[claim.article_id])),
-    }
+    links = {"self": absolute(reverse("api:claim-detail", args=[claim.pk]))}
+    if article is not None:
+        links["article"] = absolute(reverse("api:article-detail", args=[article.pk]))
+    if media is not None:
+        links["media"] = absolute(reverse("api:media-detail", args=[media.pk]))
     if not public:
         links["page"] = absolute(reverse("factcheck:claim", args=[claim.pk]))
     if claim.status == Claim.Status.PUBLISHED or approved:
         links["claimreview"] = absolute(reverse("api:claim-claimreview", args=[claim.pk]))
     data = {
         "id": claim.pk,
-        "article": {
+        "article": None if article is None else {
             "id": article.pk, "title": article.title, "url": article.url, "outlet": article.outlet,
             "published_at": iso(article.published_at),
         },
@@ -73,7 +74,8 @@ def claim_json(claim: Claim, *, public: bool, absolute: Callable[[str], str]) ->
         "span": None if claim.span_start is None else {"start": claim.span_start, "end": claim.span_end},
         "attribution": claim.attribution,
         "media": None if media is None else {
-            "kind": media.kind, "url": media.url, "caption": media.caption, "credit": media.credit,
+            "id": media.pk, "kind": media.kind, "url": media.url, "caption": media.caption, "credit": media.credit,
+            "sha256": media.sha256,
         },
         "reason": claim.reason,
         "priority": claim.priority,
@@ -101,5 +103,7 @@ def cms_claim(claim: Claim) -> dict:
     A claim never published (a first verdict returned) tells the CMS only which claim it is."""
     if claim.verdict_in_force() is None:
         article = claim.article
+        if article is None:
+            return {"id": claim.pk, "article": None}
         return {"id": claim.pk, "article": {"id": article.pk, "url": article.url, "external_id": article.external_id}}
     return claim_json(claim, public=True, absolute=lambda path: settings.SITE_URL + path)

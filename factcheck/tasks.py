@@ -7,6 +7,7 @@ queues it without importing this module (see ``FactcheckConfig.ready``)."""
 from django_tasks import task
 
 from factcheck import background, importing, webhooks
+from factcheck.media import ingest
 
 
 @task()
@@ -26,6 +27,13 @@ def deliver_webhook(delivery_id: str) -> str:
     return webhooks.deliver(delivery_id, retry_with=deliver_webhook)
 
 
+@task()
+def fetch_media_task(media_id: int) -> str:
+    """Fetch and keep a photo or video of an article (or retry one that failed)."""
+    return ingest.fetch_and_store(media_id)
+
+
 background.register(importing.IMPORT_URL_TASK, import_url_task)
+background.register(ingest.FETCH_TASK, fetch_media_task)
 background.register(importing.POLL_FEED_TASK, poll_feed_task)
 background.register(webhooks.DELIVERY_TASK, deliver_webhook)

@@ -14,4 +14,9 @@ urlpatterns = [
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/<slug:action>/", views.claim_action, name="claim-action"),
     path("account/notifications/", views.notification_settings, name="notification-settings"),
+    path("media/new/", views.media_new, name="media-new"),
+    path("media/<int:pk>/", views.media_detail, name="media"),
+    path("media/<int:pk>/retry/", views.media_retry, name="media-retry"),
+    path("media/<int:pk>/keyframes/<int:keyframe>/", views.keyframe_file, name="keyframe-file"),
+    path("media/<int:pk>/<slug:rendition>/", views.media_file, name="media-file"),
 ]

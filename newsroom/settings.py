@@ -109,8 +109,36 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Stored photos and videos (factcheck.media): local files by default; S3-compatible object
+# storage (AWS S3, MinIO, Ceph, R2...) through django-storages when MEDIA_S3_BUCKET is set, so
+# several web servers and workers share them. Files are served by the desk's own views (login,
+# attachment, nosniff), never from a public URL of ours.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media-files")
+MEDIA_URL = "/media-files/"  # not served: the views stream files from the storage
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET")
+_media_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}}
+if MEDIA_S3_BUCKET:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("MEDIA_S3_REGION") or None,
+            "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("MEDIA_S3_PREFIX", "factcheck"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+MEDIA_MAX_BYTES = env_int("MEDIA_MAX_BYTES", 20_000_000)  # a photo or video larger than this is refused
+MEDIA_MAX_PIXELS = env_int("MEDIA_MAX_PIXELS", 50_000_000)  # width x height; decompression bombs stop here
+MEDIA_MAX_FRAMES = env_int("MEDIA_MAX_FRAMES", 500)  # frames of an animated GIF or WebP
+MEDIA_KEYFRAMES = env_int("MEDIA_KEYFRAMES", 6)  # keyframes kept per video (scene changes)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -193,6 +221,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets share the name "kind": a claim's kind and a media item's.
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimKindEnum": "factcheck.models.claims.Claim.Kind",
+        "MediaKindEnum": "factcheck.models.articles.Media.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -9,7 +9,11 @@ from .factories import ArticleFactory, UserFactory, editor, reviewer
 
 # Shared helper modules hold asserts too (test modules import them later): let pytest explain their failures.
 pytest.register_assert_rewrite(
-    "tests.api_clients", "tests.desk_pages", "tests.webhook_receiver", "tests.hold_helpers", "tests.notification_helpers"
+    "tests.api_clients",
+    "tests.desk_pages",
+    "tests.webhook_receiver",
+    "tests.hold_helpers",
+    "tests.notification_helpers",
 )
 
 QUOTE = "The resistance is still all over the valley."

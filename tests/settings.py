@@ -2,6 +2,8 @@
 fast password hashing and an in-memory mailbox."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 60)
 
@@ -13,3 +15,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 SECURE_SSL_REDIRECT = False
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests
+# Stored media go to a throwaway folder per test run (tests that check files use the `media_root` fixture).
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="factcheck-test-media-"))
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                    "OPTIONS": {"location": MEDIA_ROOT}}}  # fmt: skip

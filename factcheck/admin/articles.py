@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from factcheck.admin.base import ReadOnlyInline
-from factcheck.models import Article, Claim, Media
+from factcheck.admin.media import MediaInline
+from factcheck.models import Article, Claim
 
 
 class ClaimInline(ReadOnlyInline):
@@ -17,12 +18,6 @@ class ClaimInline(ReadOnlyInline):
     @admin.display(description="claim")
     def claim_link(self, claim):
         return format_html('<a href="{}">{}</a>', reverse("admin:factcheck_claim_change", args=[claim.pk]), claim)
-
-
-class MediaInline(admin.TabularInline):
-    model = Media
-    extra = 0
-    fields = ["position", "kind", "url", "caption", "credit"]
 
 
 @admin.register(Article)

@@ -27,7 +27,7 @@ class ContributionFormSet(BaseInlineFormSet):
         instance, data = form.instance, form.cleaned_data
         if form in self.deleted_forms:
             if instance.pk is not None:
-                contributions.check_removal(self.actor, self.model._meta.verbose_name_plural)
+                contributions.check_removal(self.actor, "evidence" if self.model is Evidence else "comments")
         elif self.model is Evidence:
             contributions.check_evidence(self.instance, self.actor, data.get("url", ""), data.get("description", ""))
         else:

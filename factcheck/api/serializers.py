@@ -58,10 +58,12 @@ class ArticleRefSerializer(serializers.ModelSerializer):
 
 
 class MediaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
     kind = serializers.CharField()
     url = serializers.CharField()
     caption = serializers.CharField()
     credit = serializers.CharField()
+    sha256 = serializers.CharField(help_text="SHA-256 of the stored file; empty until stored.")
 
 
 class SpanSerializer(serializers.Serializer):
@@ -73,7 +75,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     """Declares the claim's shape for the schema; the JSON itself is built by
     ``factcheck.payloads.claim_json``, the same function webhooks use."""
 
-    article = ArticleRefSerializer()
+    article = ArticleRefSerializer(allow_null=True, help_text="Null for a photo or video sent on its own.")
     span = SpanSerializer(allow_null=True)
     media = MediaSerializer(allow_null=True)
     verdict = VerdictSerializer(allow_null=True, help_text="The published verdict in force (null until published).")

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from factcheck.api import views
+from factcheck.api import media, views
 
 app_name = "api"
 
@@ -9,5 +9,6 @@ router.register("articles", views.ArticleViewSet, basename="article")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("ratings", views.RatingViewSet, basename="rating")
 router.register("claimreview", views.ClaimReviewFeedViewSet, basename="claimreview")
+router.register("media", media.MediaViewSet, basename="media")
 
 urlpatterns = router.urls

@@ -11,11 +11,12 @@ from django.core.validators import URLValidator
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
 
-from factcheck import detection, workflow
+from factcheck import background, detection, workflow
 from factcheck.importing.data import ArticleData, ImportFailed, MediaData, canonical_url, clean_field
 from factcheck.models import Article, Claim, Media, content_hash
 
 log = logging.getLogger(__name__)
+FETCH_MEDIA_TASK = "fetch_media"  # the background task that keeps an article's photo (factcheck.media.ingest)
 CREATED, DUPLICATE, FAILED = "created", "duplicate", "failed"
 MAX_BODY_CHARS = 500_000
 _WORDS = re.compile(r"\w{4,}")
@@ -145,11 +146,22 @@ def import_article(data: ArticleData, *, source: str, user=None, label: str = ""
             )
             media = Media.objects.bulk_create(
                 Media(
-                    article=article, kind=m.kind, url=m.url[:1000], caption=m.caption, credit=m.credit[:300], position=i
+                    article=article,
+                    kind=m.kind,
+                    url=m.url[:1000],
+                    caption=m.caption,
+                    credit=m.credit[:300],
+                    position=i,
+                    state=Media.State.PENDING if m.url else Media.State.REMOTE,
                 )
                 for i, m in enumerate(data.media)
             )
             suggestions = suggest(article, media) if detect else 0
+            # The photos themselves are fetched in the background after the commit: a media
+            # fetch that fails is recorded on the item and never fails the article's import.
+            for item in media:
+                if item.url:
+                    background.enqueue_on_commit(FETCH_MEDIA_TASK, item.pk)
     except IntegrityError:
         # Someone imported the same article between our check and our insert:
         # the unique constraints let exactly one of us store it.

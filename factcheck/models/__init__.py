@@ -2,7 +2,7 @@
 
 Status is never set here or in any face: see ``factcheck.workflow``."""
 
-from factcheck.models.articles import Article, Media, content_hash
+from factcheck.models.articles import Article, Fingerprint, Keyframe, Media, content_hash
 from factcheck.models.claims import (
     Action,
     Assignment,
@@ -26,7 +26,9 @@ __all__ = [
     "Event",
     "Evidence",
     "Feed",
+    "Fingerprint",
     "ImportRecord",
+    "Keyframe",
     "Media",
     "NotificationChannel",
     "NotificationPreference",

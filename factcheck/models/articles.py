@@ -66,21 +66,102 @@ class Article(models.Model):
         return reverse("factcheck:article", args=[self.pk])
 
 
+def _media_path(media: "Media | Keyframe", filename: str) -> str:
+    """Stored files are named by their content: the same bytes are kept once per item."""
+    return f"media/{media.sha256[:2]}/{media.sha256}/{filename}"
+
+
 class Media(models.Model):
+    """A photo or video: one in an article, or one sent to the newsroom on its own
+    (no article). Once fetched or uploaded, its bytes are kept in our storage with a
+    thumbnail, its metadata and its perceptual fingerprints (``factcheck.media``)."""
+
     class Kind(models.TextChoices):
         IMAGE = "image", "Image"
         VIDEO = "video", "Video"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="media")
+    class State(models.TextChoices):
+        REMOTE = "remote", "Not fetched (no address)"
+        PENDING = "pending", "Waiting to be fetched"
+        STORED = "stored", "Stored"
+        FAILED = "failed", "Could not be stored"
+
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="media")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMAGE)
-    url = models.URLField(max_length=1000, blank=True, default="")
+    url = models.URLField(max_length=1000, blank=True, default="", help_text="Where the file itself was published.")
     caption = models.TextField(blank=True, default="")
     credit = models.CharField(max_length=300, blank=True, default="")
     position = models.PositiveIntegerField(default=0)
+    source_url = models.URLField(max_length=1000, blank=True, default="", help_text="Where it was seen.")
+    note = models.TextField(blank=True, default="")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # What we keep of it (factcheck.media.store).
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REMOTE)
+    error = models.TextField(blank=True, default="", help_text="Why it could not be stored.")
+    original = models.FileField(upload_to=_media_path, blank=True, max_length=300)
+    thumbnail = models.FileField(upload_to=_media_path, blank=True, max_length=300, help_text="480 px, re-encoded.")
+    preview = models.FileField(upload_to=_media_path, blank=True, max_length=300, help_text="1,600 px, re-encoded.")
+    filename = models.CharField(max_length=255, blank=True, default="", help_text="The name it came with.")
+    mime = models.CharField(max_length=100, blank=True, default="")
+    sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["article", "position", "id"]
         verbose_name_plural = "media"
+        constraints = [
+            # The same bytes sent twice on their own are one item.
+            models.UniqueConstraint(
+                fields=["sha256"], condition=Q(article__isnull=True) & ~Q(sha256=""), name="media_standalone_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="stored") | (~Q(sha256="") & ~Q(original="")), name="media_stored_has_file"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.caption[:80] or self.url or f"{self.get_kind_display()} #{self.pk}"
+        return self.caption[:80] or self.url or self.filename or f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def stored(self) -> bool:
+        return self.state == self.State.STORED
+
+
+class Keyframe(models.Model):
+    """A frame of a video where the scene changes, kept with its thumbnail and fingerprints."""
+
+    media = models.ForeignKey(Media, on_delete=models.CASCADE, related_name="keyframes")
+    at_seconds = models.FloatField()
+    image = models.FileField(upload_to=_media_path, max_length=300)
+    thumbnail = models.FileField(upload_to=_media_path, max_length=300)
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["media", "at_seconds", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.media} at {self.at_seconds:.1f} s"
+
+
+class Fingerprint(models.Model):
+    """One perceptual hash of a stored image or keyframe (``factcheck.media.hashing``):
+    what "Seen before" searches."""
+
+    media = models.ForeignKey(Media, on_delete=models.CASCADE, related_name="fingerprints")
+    keyframe = models.ForeignKey(Keyframe, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12)
+    value = models.BigIntegerField(help_text="64 bits, signed.")
+
+    class Meta:
+        indexes = [models.Index(fields=["media"], name="fingerprint_media_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value & 0xFFFFFFFFFFFFFFFF:016x}"

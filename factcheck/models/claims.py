@@ -111,7 +111,8 @@ class Claim(models.Model):
         NORMAL = 2, "Normal"
         HIGH = 3, "High"
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    # Null for a photo or video sent to the newsroom on its own: the claim is about its media.
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="claims")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATEMENT)
     text = models.TextField(help_text="The exact text checked (for media, the claim the media carries).")
     span_start = models.PositiveIntegerField(null=True, blank=True)
@@ -148,6 +149,12 @@ class Claim(models.Model):
                 name="claim_span_ordered",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(article__isnull=False) | Q(media__isnull=False), name="claim_has_article_or_media"
+            ),
+            models.CheckConstraint(
+                condition=Q(article__isnull=False) | Q(span_start__isnull=True), name="claim_span_needs_article"
+            ),
             # "The span lies inside the article" needs the article's length: a
             # trigger enforces it (migration 0003).
         ]

@@ -3,6 +3,7 @@ from factcheck.views.articles import article_detail, article_flag, article_flag_
 from factcheck.views.claims import claim_action, claim_detail
 from factcheck.views.desk import desk, healthz
 from factcheck.views.imports import import_page
+from factcheck.views.media import keyframe_file, media_detail, media_file, media_new, media_retry
 
 __all__ = [
     "article_detail",
@@ -14,5 +15,10 @@ __all__ = [
     "desk",
     "healthz",
     "import_page",
+    "keyframe_file",
+    "media_detail",
+    "media_file",
+    "media_new",
+    "media_retry",
     "notification_settings",
 ]

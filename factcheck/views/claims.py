@@ -82,7 +82,7 @@ def _claim_or_404(pk: int) -> Claim:
 
 
 def _context_paragraph(claim: Claim):
-    if claim.span_start is None:
+    if claim.span_start is None or claim.article is None:
         return None
     for paragraph in highlight.paragraphs(claim.article.body, [claim]):
         if paragraph.start <= claim.span_start < paragraph.end:

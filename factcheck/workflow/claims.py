@@ -65,6 +65,23 @@ def claim_flag(*, article: Article, actor, text: str, kind: str = Claim.Kind.STA
     return _new_claim(article, status=S.FLAGGED, actor=actor, action=Action.FLAG, text=text, kind=kind, **fields)
 
 
+def claim_flag_media(*, media: Media, actor, text: str, reason: str = "", attribution: str = "") -> Claim:
+    """An editor flags a photo or video sent to the newsroom on its own (no article):
+    the claim it carries goes through the same workflow, API and export."""
+    require(roles.can_triage(actor), "Only editors can flag claims.")
+    text = (text or "").strip()
+    if not text:
+        raise Invalid("Say what the photo or video is said to show.")
+    kind = Claim.Kind.VIDEO if media.kind == Media.Kind.VIDEO else Claim.Kind.IMAGE
+    with transaction.atomic():
+        claim = Claim.objects.create(
+            article=media.article, media=media, kind=kind, text=text, reason=reason, attribution=attribution,
+            status=S.FLAGGED, created_by=actor,
+        )  # fmt: skip
+        Event.objects.create(claim=claim, actor=actor, action=Action.FLAG, to_status=S.FLAGGED, at=claim.created_at)
+    return claim
+
+
 claim_accept = note_only(Action.ACCEPT)
 claim_hold = note_only(Action.HOLD)  # park a flagged or assigned claim, with a note saying why
 

@@ -134,7 +134,7 @@ def transit(claim: Claim | int, action: str, *, actor, note: str | None = "", st
         if step is None:
             if row.target is None:  # pragma: no cover - a programming error
                 raise ValueError(f"{action} decides its status: give it a step")
-            to_status, data = row.target, {}
+            to_status, data = row.target, dict[str, Any]()
         else:
             to_status, data = step(locked, row)
         record(locked, row, actor=actor, to_status=to_status, note=note, data=data)
