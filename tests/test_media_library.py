@@ -464,7 +464,7 @@ def test_the_index_ranks_exactly_like_brute_force_on_2000_random_items():
         index.add(item_id, prints)
     assert len(index) == 2000
     ids = list(items)
-    for round_ in range(60):
+    for round_ in range(24):
         query = near(rng.choice(centres), 30) if round_ % 3 else near(rng.choice(centres), 5) * 2
         exclude = set(rng.sample(ids, 50)) if round_ % 4 == 0 else frozenset()
         for limit, max_distance in ((10, None), (25, 60), (2000, hashing.MATCH_DISTANCE), (1, 0)):

@@ -11,6 +11,9 @@ from factcheck.media import ingest, similar
 from factcheck.media.errors import MediaRefused
 from factcheck.models import Claim, Fingerprint, Media
 
+from .claimreview_fixtures import publish as publish  # noqa: F401 - pytest fixtures, imported so pytest finds them
+from .test_claimreview_vocabulary import vocabulary as vocabulary  # noqa: F401
+
 IMAGES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "images"
 
 
@@ -83,3 +86,24 @@ def test_refused_files_leave_nothing_behind(editor_user, name):
 def test_reviewers_cannot_send_media(assigned_reviewer):
     with pytest.raises(workflow.NotAllowed):
         ingest.submit(actor=assigned_reviewer, data=photo(), filename="a.jpg")
+
+
+def test_the_review_of_a_photo_sent_on_its_own_is_valid_schema_org_with_its_sha256(
+    editor_user, vocabulary, publish
+):
+    from factcheck.claimreview import review_graph
+
+    result = ingest.submit(
+        actor=editor_user, data=photo(), filename="flag.jpg", caption="A flag over an office",
+        source_url="https://social.example/post/1", claim_text="The Taliban flag flies over the governor's office",
+    )  # fmt: skip
+    Media.objects.filter(pk=result.media.pk).update(url="https://cdn.example.org/flag.jpg")
+    claim = publish(Claim.objects.get(pk=result.claim.pk), "unverifiable", "Nothing dates it.", "OriginalMediaContent")
+    graph = review_graph(claim)["@graph"]
+    assert vocabulary.errors(graph) == []
+    review, media_review = graph
+    image = review["itemReviewed"]["image"]
+    assert image["sha256"] == result.media.sha256 and image["contentUrl"] == "https://cdn.example.org/flag.jpg"
+    assert review["itemReviewed"]["appearance"] == {"@type": "CreativeWork", "url": "https://social.example/post/1"}
+    appearance = media_review["itemReviewed"]["mediaItemAppearance"][0]
+    assert appearance["sha256"] == result.media.sha256

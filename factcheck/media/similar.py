@@ -3,13 +3,15 @@ by perceptual distance, with the claims and verdicts they carry.
 
 The fingerprints of every stored item live in an in-memory index in each process
 (``FingerprintIndex``: numpy, XOR and popcount over 64-bit hashes), loaded once and
-then brought up to date with the rows added since, by one cheap query per search. A
-deleted item is dropped when the row count shows fewer rows than loaded."""
+then brought up to date with the rows added since, by one indexed MAX(id) per search.
+Deletions are noticed by a count at most once a minute (the index is then loaded again);
+meanwhile a deleted item is skipped when the results are read."""
 
 import threading
+import time
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Max
 
 from factcheck.media import hashing
 from factcheck.media.index import FingerprintIndex
@@ -26,26 +28,30 @@ class Similar:
 
 
 class _Loaded:
+    # How often a search also counts the rows, to notice deletions (a full reload then).
+    RECOUNT_SECONDS = 60.0
+
     def __init__(self) -> None:
         self.index = FingerprintIndex()
         self.last_id = 0
         self.rows = 0
+        self.counted_at = 0.0
         self.lock = threading.Lock()
 
     def refresh(self) -> FingerprintIndex:
-        """Add the rows stored since the last look; reload all when some were deleted."""
+        """Add the rows stored since the last look (one indexed MAX(id) per search); once a
+        minute also count them, and load everything again when some were deleted."""
         with self.lock:
-            state = Fingerprint.objects.aggregate(last=Max("id"), count=Count("id"))
-            last, count = state["last"] or 0, state["count"]
-            if (last, count) == (self.last_id, self.rows):
-                return self.index
-            new = list(self._rows_after(self.last_id))
-            if self.rows + len(new) != count:  # some were deleted meanwhile: load everything again
-                self.index, self.last_id, self.rows = FingerprintIndex(), 0, 0
-                new = list(self._rows_after(0))
-            if new:
-                self.index.add_many((media_id, kind, value) for _, media_id, kind, value in new)
-                self.last_id, self.rows = new[-1][0], self.rows + len(new)
+            last = Fingerprint.objects.aggregate(last=Max("id"))["last"] or 0
+            if last < self.last_id or time.monotonic() - self.counted_at > self.RECOUNT_SECONDS:
+                self.counted_at = time.monotonic()
+                if last < self.last_id or Fingerprint.objects.filter(id__lte=self.last_id).count() != self.rows:
+                    self.index, self.last_id, self.rows = FingerprintIndex(), 0, 0
+            if last > self.last_id:
+                new = list(self._rows_after(self.last_id))
+                if new:
+                    self.index.add_many((media_id, kind, value) for _, media_id, kind, value in new)
+                    self.last_id, self.rows = new[-1][0], self.rows + len(new)
             return self.index
 
     @staticmethod
@@ -64,7 +70,8 @@ def reset() -> None:
 
 
 def prints_of(media: Media) -> list[tuple[str, int]]:
-    return list(media.fingerprints.values_list("kind", "value"))
+    # In row order: a video's keyframes are told apart by it.
+    return list(media.fingerprints.order_by("id").values_list("kind", "value"))
 
 
 def search(prints: list[tuple[str, int]], *, exclude: set[int] | None = None, limit: int = 10) -> list[tuple[int, int]]:
