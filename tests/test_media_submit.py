@@ -107,3 +107,12 @@ def test_the_review_of_a_photo_sent_on_its_own_is_valid_schema_org_with_its_sha2
     assert review["itemReviewed"]["appearance"] == {"@type": "CreativeWork", "url": "https://social.example/post/1"}
     appearance = media_review["itemReviewed"]["mediaItemAppearance"][0]
     assert appearance["sha256"] == result.media.sha256
+
+
+def test_an_image_claims_page_lists_the_photos_seen_before_with_their_claims(client, editor_user):
+    first = ingest.submit(actor=editor_user, data=photo(), filename="a.jpg", claim_text="A flag in Bazarak")
+    copy = ingest.submit(actor=editor_user, data=recompressed_crop(photo()), filename="b.jpg")
+    client.force_login(editor_user)
+    page = client.get(f"/claims/{copy.claim.pk}/").content.decode()
+    assert 'id="seen-before"' in page and f'href="/claims/{first.claim.pk}/"' in page
+    assert f'href="/media/{first.media.pk}/"' in page

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from factcheck import contributions, highlight, roles, selectors, transitions, workflow
+from factcheck.media import similar
 from factcheck.forms import AssignForm, CommentForm, CorrectForm, EvidenceForm, NoteForm, VerdictForm
 from factcheck.models import Action, Claim, Comment, Event
 from factcheck.transitions import Tone
@@ -105,6 +106,8 @@ def _render_claim(request, claim: Claim, *, bound: tuple[str, object] | None = N
         "earlier": [v for v in verdicts if v is not published and v is not pending],
         "timeline": timeline,
         "open_assignments": [a for a in claim.assignments.all() if a.done_at is None],
+        # Near-identical photos the desk has seen (other articles, earlier claims and their verdicts).
+        "seen_before": similar.similar_to(claim.media, limit=5) if claim.media and claim.media.stored else [],
     }
     return render(request, "factcheck/claim_detail.html", context, status=status)
 
