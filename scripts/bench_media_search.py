@@ -51,7 +51,8 @@ def picture(rng: random.Random, base: list[int] | None = None, flips: int = 0) -
 
 def ms(values: list[float]) -> str:
     ordered = sorted(values)
-    return f"median {statistics.median(ordered) * 1000:8.2f} ms   p95 {ordered[int(0.95 * len(ordered)) - 1] * 1000:8.2f} ms"
+    median, p95 = statistics.median(ordered) * 1000, ordered[int(0.95 * len(ordered)) - 1] * 1000
+    return f"median {median:8.2f} ms   p95 {p95:8.2f} ms"
 
 
 def main() -> None:
@@ -81,7 +82,8 @@ def main() -> None:
         similar.reset()
         start = time.perf_counter()
         similar.search(queries[0])
-        print(f"{'first search (loads the index from the database)':<52} {(time.perf_counter() - start) * 1000:8.0f} ms")
+        loaded = (time.perf_counter() - start) * 1000
+        print(f"{'first search (loads the index from the database)':<52} {loaded:8.0f} ms")
         product, found = [], []
         for prints in queries:
             start = time.perf_counter()

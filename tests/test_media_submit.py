@@ -88,9 +88,7 @@ def test_reviewers_cannot_send_media(assigned_reviewer):
         ingest.submit(actor=assigned_reviewer, data=photo(), filename="a.jpg")
 
 
-def test_the_review_of_a_photo_sent_on_its_own_is_valid_schema_org_with_its_sha256(
-    editor_user, vocabulary, publish
-):
+def test_the_review_of_a_photo_sent_on_its_own_is_valid_schema_org_with_its_sha256(editor_user, vocabulary, publish):
     from factcheck.claimreview import review_graph
 
     result = ingest.submit(

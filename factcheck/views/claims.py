@@ -12,8 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from factcheck import contributions, highlight, roles, selectors, transitions, workflow
-from factcheck.media import similar
 from factcheck.forms import AssignForm, CommentForm, CorrectForm, EvidenceForm, NoteForm, VerdictForm
+from factcheck.media import similar
 from factcheck.models import Action, Claim, Comment, Event
 from factcheck.transitions import Tone
 
