@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/media_match_eval.py [--distractors DIR]
 
-The set: every real photo among the test fixtures (../shared/fixtures/images) through every
+The set: every real photo among the test fixtures (tests/fixtures/images) through every
 transformation of ``tests/media_samples.transformations()`` (resizes, JPEG recompression,
 crops, caption bands, grayscale and combinations). The index holds the originals and
 synthetic distractors (``tests/media_samples.distractors``: each photo's tiles shuffled,

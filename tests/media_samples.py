@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "images"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "images"
 
 # The real photos among the fixtures (broken_exif_dpi.jpg is a flat green square, invalid-exif.jpg a grey
 # gradient and exif_gps.jpg 8x8 pixels: no photo content to fingerprint).

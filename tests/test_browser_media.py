@@ -20,7 +20,7 @@ from .factories import editor, reviewer
 from .test_browser import CHROMIUM, OUTPUT, PASSWORD, Session
 from .test_browser import browser as browser  # the module-scoped fixture, shared
 
-IMAGES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "images"
+IMAGES = Path(__file__).resolve().parent / "fixtures" / "images"
 CAPTION = "A flower in the market square"
 CLAIM = "This photo was taken in Bazarak, Panjshir, last week"
 

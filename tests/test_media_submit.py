@@ -14,7 +14,7 @@ from factcheck.models import Claim, Fingerprint, Media
 from .claimreview_fixtures import publish as publish  # noqa: F401 - pytest fixtures, imported so pytest finds them
 from .test_claimreview_vocabulary import vocabulary as vocabulary  # noqa: F401
 
-IMAGES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "images"
+IMAGES = Path(__file__).resolve().parent / "fixtures" / "images"
 
 
 def photo(name: str = "flower.jpg") -> bytes:
