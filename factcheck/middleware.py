@@ -4,7 +4,9 @@ No text the desk stores or searches can hold one (PostgreSQL refuses them),
 so a request that carries one is malformed: it gets a 400 that says so,
 rather than a database error deep inside a filter."""
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.html import escape
 
 MESSAGE = "The request contains a NUL character, which no field accepts."
 
@@ -26,4 +28,31 @@ class RejectNulCharactersMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"error": {"message": MESSAGE, "code": "invalid"}}, status=400)
             return HttpResponseBadRequest(MESSAGE)
+        return self.get_response(request)
+
+
+class RefuseOversizedUploadsMiddleware:
+    """Refuse a request body larger than MEDIA_MAX_BYTES (plus room for a form's other fields),
+    the largest thing the desk accepts, from its Content-Length, before anything reads it: CSRF
+    and the NUL check would otherwise parse a whole upload first. 413 with a sentence (JSON
+    under /api/)."""
+
+    SLACK = 1_000_000  # the form's other fields and the multipart boundaries
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        length = request.META.get("CONTENT_LENGTH", "")
+        limit = int(getattr(settings, "MEDIA_MAX_BYTES", 20_000_000))
+        if length.isdigit() and int(length) > limit + self.SLACK:
+            message = (
+                f"The upload is {int(length) / 1_000_000:.1f} MB; the limit is {limit / 1_000_000:.0f} MB "
+                "(MEDIA_MAX_BYTES). Choose a smaller file."
+            )
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": {"message": message, "code": "too_large"}}, status=413)
+            return HttpResponse(
+                f"<!doctype html><title>Too large</title><h1>Too large</h1><p>{escape(message)}</p>", status=413
+            )
         return self.get_response(request)

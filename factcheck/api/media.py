@@ -109,10 +109,8 @@ class MediaViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         examples=[OpenApiExample("By address", value={"url": "https://example.org/flag.jpg"}, request_only=True)],
     )
     def create(self, request, *args, **kwargs):
-        length = request.META.get("CONTENT_LENGTH", "")
-        if length.isdigit() and int(length) > store.limit_bytes() + 1_000_000:
-            message = f"The upload is larger than the limit of {store.limit_bytes() / 1_000_000:.0f} MB."
-            return Response(error_body(message, "too_large"), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        # (An upload larger than the limit was refused with a 413 before its body was read:
+        # factcheck.middleware.RefuseOversizedUploadsMiddleware.)
         payload = MediaInSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data, upload = payload.validated_data, payload.validated_data.get("file")
@@ -147,6 +145,10 @@ class MediaViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         media = self.get_object()
         if not media.thumbnail:
             raise Http404
-        response = FileResponse(media.thumbnail.open("rb"), content_type="image/jpeg")
+        try:
+            handle = media.thumbnail.storage.open(media.thumbnail.name, "rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type="image/jpeg")
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -42,6 +42,7 @@ MATCH_DISTANCE = 48  # of 192 bits; see scripts/media_match_eval.py
 INCOMPARABLE = BITS + 1  # two lists with no view in common (e.g. other kinds from a later version)
 
 WORKING_SIZE = 512
+FLAT_STD = 3.0  # grey levels: below it a picture has nothing to tell it apart
 CENTRE = 0.90
 _BAND_EDGE_LEVELS = 8  # a band is within this of pure black (0) or white (255)
 _BAND_TOLERANCE = 24  # grey levels around the band's colour (JPEG noise)
@@ -114,10 +115,14 @@ def _centre(view: Image.Image) -> Image.Image:
 
 
 def fingerprints(image: Image.Image) -> list[tuple[str, int]]:
-    """The picture's six fingerprints, (kind, signed 64-bit value), in the order of ``KINDS``."""
+    """The picture's six fingerprints, (kind, signed 64-bit value), in the order of ``KINDS``;
+    none for a picture with no detail (a solid colour, a fade to black): every such picture
+    would look like every other."""
     gray = flatten(image).convert("L")
     gray.thumbnail((WORKING_SIZE, WORKING_SIZE), Image.Resampling.LANCZOS)
     trimmed = trim_bands(gray)
+    if float(np.asarray(trimmed, dtype=np.float32).std()) < FLAT_STD:
+        return []
     prints = []
     for view, picture in (("", trimmed), ("_c", _centre(trimmed))):
         prints.append(("p" + view, _signed(phash(picture).hash)))

@@ -64,10 +64,12 @@ def check_size(size: int) -> None:
     """Refuse before reading: a sentence with the size and the limit."""
     if size <= 0:
         raise MediaRefused("The file is empty (0 bytes).")
-    if size > limit_bytes():
-        raise MediaRefused(
-            f"The file is {size / 1_000_000:.1f} MB; the limit is {limit_bytes() / 1_000_000:.0f} MB (MEDIA_MAX_BYTES)."
-        )
+    limit = limit_bytes()
+    if size > limit:
+        said, allowed = f"{size / 1_000_000:.1f} MB", f"{limit / 1_000_000:.0f} MB"
+        if f"{size / 1_000_000:.1f}" == f"{limit / 1_000_000:.1f}":  # rounding would hide the difference
+            said, allowed = f"{size:,} bytes", f"{limit:,} bytes"
+        raise MediaRefused(f"The file is {said}; the limit is {allowed} (MEDIA_MAX_BYTES).")
 
 
 def _frame(at_seconds: float, data: bytes) -> _Frame:

@@ -41,22 +41,12 @@ def reverse_search_links(media: Media) -> list[tuple[str, str]]:
     return [(name, pattern.format(quote(media.url, safe=""))) for name, pattern in REVERSE_SEARCH]
 
 
-def _too_large(request) -> bool:
-    length = request.META.get("CONTENT_LENGTH", "")
-    return length.isdigit() and int(length) > store.limit_bytes() + 1_000_000
-
-
 @login_required
 def media_new(request):
     """Send a photo or video to the desk: it is kept and flagged as a claim (editors)."""
     _desk_member(request.user)
     if not roles.can_triage(request.user):
         raise PermissionDenied("Only editors can add media to check.")
-    if request.method == "POST" and _too_large(request):
-        # Refused before the body is read: a sentence, not a wait.
-        form = MediaSubmitForm()
-        form.add_error(None, f"The upload is larger than the limit of {store.limit_bytes() / 1_000_000:.0f} MB.")
-        return render(request, "factcheck/media_new.html", {"form": form}, status=413)
     form = MediaSubmitForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         return render(request, "factcheck/media_new.html", {"form": form}, status=400 if form.errors else 200)
