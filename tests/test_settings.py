@@ -70,3 +70,28 @@ def test_email_url_is_translated_to_django_settings():
     assert email_settings_from_url("console:")["EMAIL_BACKEND"].endswith("console.EmailBackend")
     with pytest.raises(ImproperlyConfigured, match="not supported"):
         email_settings_from_url("carrier-pigeon://coop")
+
+
+def test_media_go_to_s3_compatible_storage_when_a_bucket_is_set():
+    """django-storages' S3 backend, private objects, at the configured endpoint (nothing is contacted)."""
+    script = (
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__module__, s.bucket_name, s.endpoint_url, s.default_acl, s.location)"
+    )
+    env = {"MEDIA_S3_BUCKET": "desk-media", "MEDIA_S3_ENDPOINT_URL": "http://127.0.0.1:9000", "DEBUG": "1"}
+    result = _manage("shell", "--no-imports", "-c", script, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "storages.backends.s3",
+        "desk-media",
+        "http://127.0.0.1:9000",
+        "private",
+        "factcheck",
+    ]
+    local = _manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; print(type(storages['default']).__name__)",
+        DEBUG="1",
+    )
+    assert local.stdout.strip() == "FileSystemStorage"
