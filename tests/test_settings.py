@@ -90,6 +90,7 @@ def test_media_go_to_s3_compatible_storage_when_a_bucket_is_set():
     ]
     local = _manage(
         "shell",
+        "--no-imports",
         "-c",
         "from django.core.files.storage import storages; print(type(storages['default']).__name__)",
         DEBUG="1",
