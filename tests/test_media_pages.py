@@ -31,7 +31,9 @@ from .media_helpers import (
 from .media_helpers import fresh_index as fresh_index  # pytest fixtures, imported so that pytest finds them
 from .media_helpers import media_root as media_root
 
-pytestmark = pytest.mark.usefixtures("fresh_index", "media_root")
+# django_db: tests that ask for people through request.getfixturevalue still run before the transactional
+# (browser) tests, which empty the tables, groups included.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_index", "media_root")]
 PEOPLE = ["editor_user", "assigned_reviewer", "other_reviewer", "outsider", "cms_user", "anonymous"]
 BASE = 4  # session, user, the user's permissions, their groups' permissions
 
