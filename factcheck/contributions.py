@@ -130,6 +130,29 @@ def claim_edit(claim: Claim, *, actor, **changes) -> Claim:
     return claim
 
 
+def cite_fact_check(claim: Claim, fact_check, *, actor) -> Evidence:
+    """One click: a fact-check from the library becomes evidence on the claim."""
+    when = f", {fact_check.date_published:%d %B %Y}" if fact_check.date_published else ""
+    rating = f" rated it “{fact_check.rating_text}”" if fact_check.rating_text else " checked it"
+    description = f"{fact_check.publisher or 'A fact-checker'}{rating}{when}: “{fact_check.claim_reviewed}”"
+    return evidence_add(claim, actor=actor, url=fact_check.url, description=description[:5000])
+
+
+def link_same_claim(claim: Claim, earlier: Claim | None, *, actor) -> Claim:
+    """Say that an earlier claim of this desk is the same claim (its verdict is shown on this
+    one, which still goes through review and four-eyes approval); None unlinks."""
+    if not may_contribute(claim, actor):
+        raise NotAllowed("Only editors and the assigned reviewer can link claims.")
+    if earlier is not None and earlier.pk == claim.pk:
+        raise Invalid("A claim cannot be the same as itself.")
+    if earlier is not None and earlier.same_as_id == claim.pk:
+        raise Invalid("That claim already points to this one.")
+    claim.same_as = earlier
+    claim.updated_at = timezone.now()
+    claim.save(update_fields=["same_as", "updated_at"])
+    return claim
+
+
 def _touch(claim: Claim, *, public: bool = False) -> None:
     """The claim changed: the desk's incremental sync (updated_since) must see it again, and
     the CMS's too when it changed what the CMS sees (``factcheck.visibility``): evidence and

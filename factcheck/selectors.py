@@ -4,7 +4,7 @@ its rows."""
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from factcheck.models import Action, Article, Assignment, Claim, Comment, Event, Verdict
+from factcheck.models import Action, Article, Assignment, Claim, ClaimMatch, Comment, Event, Verdict
 from factcheck.models.claims import ClaimQuerySet
 
 S = Claim.Status
@@ -32,7 +32,10 @@ def claims_for_lists() -> ClaimQuerySet:
 def editor_queues() -> dict[str, QuerySet[Claim]]:
     first_due = Assignment.objects.filter(claim=OuterRef("pk"), done_at__isnull=True).order_by("due_at")
     return {
-        "suggested": claims_for_lists().filter(status=S.SUGGESTED).order_by("-created_at", "-id"),
+        "suggested": claims_for_lists()
+        .filter(status=S.SUGGESTED)
+        .prefetch_related(_stored_matches())
+        .order_by("-created_at", "-id"),
         "flagged": claims_for_lists().filter(status=S.FLAGGED).order_by("-priority", "created_at", "id"),
         "submitted": claims_for_lists().filter(status=S.SUBMITTED).order_by("updated_at", "id"),
         "overdue": claims_for_lists()
@@ -69,7 +72,13 @@ def articles_for_list() -> QuerySet[Article]:
 
 def article_detail(pk: int) -> Article:
     claims = Claim.objects.exclude(status=S.DISMISSED).select_related("media").order_by("span_start", "id")
+    claims = claims.prefetch_related(_stored_matches())
     return Article.objects.prefetch_related(Prefetch("claims", queryset=claims), "media").get(pk=pk)
+
+
+def _stored_matches() -> Prefetch:
+    """The library's best matches kept for each claim (computed in the background)."""
+    return Prefetch("matches", queryset=ClaimMatch.objects.select_related("fact_check__rating"), to_attr="checked")
 
 
 def claim_detail(pk: int) -> Claim:

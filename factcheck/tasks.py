@@ -7,6 +7,7 @@ queues it without importing this module (see ``FactcheckConfig.ready``)."""
 from django_tasks import task
 
 from factcheck import background, importing, webhooks
+from factcheck.library import matches, sources
 from factcheck.media import ingest
 
 
@@ -33,7 +34,21 @@ def fetch_media_task(media_id: int) -> str:
     return ingest.fetch_and_store(media_id)
 
 
+@task()
+def match_claims_task(claim_ids: list[int]) -> int:
+    """Look claims up in the fact-check library and keep their best matches."""
+    return matches.store_for(claim_ids)
+
+
+@task()
+def poll_library_feed_task(feed_id: int) -> dict:
+    """Read a subscribed ClaimReview feed into the library."""
+    return sources.poll(feed_id)
+
+
 background.register(importing.IMPORT_URL_TASK, import_url_task)
+background.register(matches.MATCH_TASK, match_claims_task)
+background.register(sources.POLL_TASK, poll_library_feed_task)
 background.register(ingest.FETCH_TASK, fetch_media_task)
 background.register(importing.POLL_FEED_TASK, poll_feed_task)
 background.register(webhooks.DELIVERY_TASK, deliver_webhook)

@@ -29,6 +29,30 @@ def _desk_defaults(request):
         defaults.install(apps)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_indexes():
+    """The in-memory indexes ("Seen before", the fact-check library) follow the database of
+    each test, not the rows a previous test left in the process."""
+    from factcheck.library import matches
+    from factcheck.media import similar
+
+    similar.reset()
+    matches.reset()
+    yield
+    similar.reset()
+    matches.reset()
+
+
+def warm_indexes() -> None:
+    """Load the in-memory indexes now, so that a pinned query count measures one request's
+    steady state: one indexed MAX(id) each (the first search also counts and loads the rows)."""
+    from factcheck.library import matches
+    from factcheck.media import similar
+
+    similar.search([("p", 0)])
+    matches.search("warm")
+
+
 @pytest.fixture
 def editor_user(db):
     return editor("editor1")

@@ -91,7 +91,9 @@ def test_urls_are_imported_by_a_background_task(client, editor_user, server, dja
     urls = f"{server.url('/a')}\n\n{server.url('/missing')}\n"
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         client.post(IMPORT, {"source": "url", "url-urls": urls})
-    assert len(callbacks) == 2  # one task a URL, queued once the records are committed
+    # One task a URL, queued once the records are committed; then, inside the one that imported an
+    # article, the look-up of its suggestions in the fact-check library.
+    assert len(callbacks) == 3
     records = list(ImportRecord.objects.order_by("id"))
     assert [(r.outcome, r.requested_by) for r in records] == [("created", editor_user), ("failed", editor_user)]
     assert "404" in records[1].message
@@ -127,7 +129,8 @@ def test_adding_a_feed_polls_it(client, editor_user, server, django_capture_on_c
     client.force_login(editor_user)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         client.post(IMPORT, {"source": "feed", "feed-url": server.url("/feed.xml"), "feed-outlet": "Wire"})
-    assert len(callbacks) == 1  # the poll is queued once the feed is committed
+    # The poll is queued once the feed is committed (then the imported entry's library look-up).
+    assert len(callbacks) == 2
     feed = Feed.objects.get()
     assert feed.added_by == editor_user and feed.title == "Wire"
     assert Article.objects.get().title == "Minister claims win"

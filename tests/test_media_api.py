@@ -76,7 +76,7 @@ def test_a_near_identical_copy_lists_the_first_with_its_claim_and_once_published
     copy = post_api(editor, recompressed_crop(photo()), "copy.jpg")
     assert copy.status_code == 201
     [seen] = copy.json()["similar"]
-    assert set(seen) == {"media", "distance", "claim", "article", "verdict"}
+    assert set(seen) == {"media", "distance", "claim", "article", "verdict", "fact_check"}
     assert (seen["media"], seen["claim"], seen["article"], seen["verdict"]) == (first["id"], first["claim"], None, None)
     assert 0 < seen["distance"] <= 48
 

@@ -248,7 +248,8 @@ def test_importing_an_article_queues_one_fetch_per_photo_with_an_address_after_t
     )
     with django_capture_on_commit_callbacks() as queued:
         result = import_article(data, source=Article.Source.API, user=editor_user)
-    assert result.outcome == CREATED and len(queued) == 2
+    # A fetch per photo with an address, and the look-up of the suggestions in the fact-check library.
+    assert result.outcome == CREATED and len(queued) == 3
     states = dict(result.article.media.values_list("caption", "state"))
     assert states == {"The flag": "pending", "Described only": "remote", "The square": "pending"}
 

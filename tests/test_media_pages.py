@@ -324,8 +324,8 @@ def test_the_media_page_query_count_does_not_grow_with_what_was_seen_before(
     client.force_login(editor_user)
     client.get(f"/media/{original.media.pk}/")  # the index loads once per process
     # + the item (article, added_by), keyframes, claims; "Seen before": the item's fingerprints, the index's
-    # state, the items found, their claims, verdicts, ratings
-    with django_assert_num_queries(BASE + 3 + 6):
+    # state, the items found, their claims, verdicts, ratings, the library's fact-checks carrying them
+    with django_assert_num_queries(BASE + 3 + 7):
         response = client.get(f"/media/{original.media.pk}/")
     assert len(page(response).xpath("//li[contains(@class, 'seen-item')]")) == copies
 

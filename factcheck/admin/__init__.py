@@ -1,3 +1,3 @@
 """The back office (Django admin), one module per area."""
 
-from factcheck.admin import articles, catalogue, claims, media, notifications, webhooks  # noqa: F401 - registers the model admins
+from factcheck.admin import articles, catalogue, claims, library, media, notifications, webhooks  # noqa: F401 - registers the model admins

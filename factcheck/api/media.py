@@ -40,6 +40,7 @@ class SimilarSerializer(serializers.Serializer):
     claim = serializers.IntegerField(allow_null=True)
     article = serializers.IntegerField(allow_null=True)
     verdict = serializers.DictField(allow_null=True, help_text="The rating in force on that claim: slug and label.")
+    fact_check = serializers.DictField(allow_null=True, help_text="A fact-check in the library carrying this photo.")
 
 
 class MediaOutSerializer(serializers.ModelSerializer):
@@ -64,6 +65,14 @@ def similar_json(found: list[similar.Similar]) -> list[dict]:
             "claim": s.claim.pk if s.claim else None,
             "article": s.article.pk if s.article else None,
             "verdict": {"rating": s.verdict.rating.slug, "label": s.verdict.rating.label} if s.verdict else None,
+            "fact_check": {
+                "id": s.fact_check.pk,
+                "url": s.fact_check.url,
+                "publisher": s.fact_check.publisher,
+                "rating": s.fact_check.rating_text,
+            }
+            if s.fact_check
+            else None,
         }  # fmt: skip
         for s in found
     ]

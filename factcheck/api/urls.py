@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from factcheck.api import media, views
+from factcheck.api import library, media, views
 
 app_name = "api"
 
@@ -10,5 +10,6 @@ router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("ratings", views.RatingViewSet, basename="rating")
 router.register("claimreview", views.ClaimReviewFeedViewSet, basename="claimreview")
 router.register("media", media.MediaViewSet, basename="media")
+router.register("factchecks", library.FactCheckViewSet, basename="factcheck")
 
 urlpatterns = router.urls

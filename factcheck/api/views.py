@@ -7,14 +7,14 @@ from typing import Any
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from factcheck import claimreview, importing, roles, transitions, visibility, workflow
-from factcheck.api import queries
+from factcheck.api import library, queries
 from factcheck.api.filters import ArticleFilter, ClaimFilter
 from factcheck.api.pagination import SyncCursorPagination
 from factcheck.api.permissions import DeskOnly, DeskOrService
@@ -31,6 +31,7 @@ from factcheck.api.serializers import (
     RatingSerializer,
     SubmitInSerializer,
 )
+from factcheck.library import matches
 from factcheck.models import Action, Media, Rating
 
 ERROR = OpenApiResponse(
@@ -200,6 +201,18 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if claim is None:
             raise Http404
         return claim
+
+    @extend_schema(
+        summary="Has this claim been checked before? The fact-check library ranked for it (people)",
+        description="The same shape as `GET /api/v1/factchecks/?q=`: best first, with a score; the claim's own "
+        "published verdict is left out.",
+        parameters=[OpenApiParameter("limit", int, description="How many (1 to 50, 10 by default).")],
+        responses={200: library.ResultsSerializer, 404: ERROR},
+    )
+    @action(detail=True, methods=["get"])
+    def matches(self, request, pk=None):
+        claim = self._claim_or_404(pk)  # people only (DeskOnly): the desk's business
+        return Response(library.found_json(matches.for_claim(claim, limit=library.limit_of(request))))
 
     @extend_schema(
         summary="schema.org ClaimReview (and MediaReview for photos and videos) of a published verdict",

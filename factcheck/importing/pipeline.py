@@ -17,6 +17,7 @@ from factcheck.models import Article, Claim, Media, content_hash
 
 log = logging.getLogger(__name__)
 FETCH_MEDIA_TASK = "fetch_media"  # the background task that keeps an article's photo (factcheck.media.ingest)
+MATCH_CLAIMS_TASK = "match_claims"  # the one that looks suggestions up in the library (factcheck.library.matches)
 CREATED, DUPLICATE, FAILED = "created", "duplicate", "failed"
 MAX_BODY_CHARS = 500_000
 _WORDS = re.compile(r"\w{4,}")
@@ -98,13 +99,14 @@ def _best_media(text: str, kind: str, media: list[Media]) -> Media | None:
 
 
 def suggest(article: Article, media: list[Media]) -> int:
-    """Store detection's suggestions as claims in status `suggested`."""
-    count = 0
+    """Store detection's suggestions as claims in status `suggested`; whether they were checked
+    before is looked up in the background after the commit (the import does not wait)."""
+    count, suggested = 0, []
     for found in detection.suggest_claims(article.body):
         about = (
             _best_media(found.text, found.kind, media) if found.kind in (Claim.Kind.IMAGE, Claim.Kind.VIDEO) else None
         )
-        workflow.claim_suggest(
+        claim = workflow.claim_suggest(
             article=article,
             text=found.text,
             kind=found.kind,
@@ -114,7 +116,10 @@ def suggest(article: Article, media: list[Media]) -> int:
             reason=found.reason,
             media=about,
         )
+        suggested.append(claim.pk)
         count += 1
+    if suggested:
+        background.enqueue_on_commit(MATCH_CLAIMS_TASK, suggested)
     return count
 
 

@@ -85,7 +85,7 @@ def submit(
             raise workflow.Invalid("Give a file or an image's address.")
         data, filename = _download(url), filename or _name_from_url(url)
     prepared = store.prepare(data, filename)
-    existing = Media.objects.filter(article__isnull=True, sha256=prepared.sha256).first()
+    existing = Media.objects.filter(article__isnull=True, added_by__isnull=False, sha256=prepared.sha256).first()
     if existing is not None:
         return Ingested(existing, existing.claims.order_by("id").first(), False)
     text = claim_text.strip() or caption.strip() or f"What this {prepared.kind} shows"
@@ -99,7 +99,7 @@ def submit(
             claim = workflow.claim_flag_media(media=media, actor=actor, text=text, reason=note.strip())
     except IntegrityError:
         # The same bytes sent twice at once: the other request stored them first.
-        existing = Media.objects.filter(article__isnull=True, sha256=prepared.sha256).first()
+        existing = Media.objects.filter(article__isnull=True, added_by__isnull=False, sha256=prepared.sha256).first()
         if existing is None:
             raise
         return Ingested(existing, existing.claims.order_by("id").first(), False)

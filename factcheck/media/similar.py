@@ -15,7 +15,7 @@ from django.db.models import Max
 
 from factcheck.media import hashing
 from factcheck.media.index import FingerprintIndex
-from factcheck.models import Article, Claim, Fingerprint, Media, Verdict
+from factcheck.models import Article, Claim, FactCheck, Fingerprint, Media, Verdict
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Similar:
     claim: Claim | None
     article: Article | None
     verdict: Verdict | None  # the verdict in force on that claim, if any
+    fact_check: FactCheck | None = None  # a fact-check in the library that carries this photo
 
 
 class _Loaded:
@@ -99,11 +100,16 @@ def describe(found: list[tuple[int, int]]) -> list[Similar]:
     for claim in latest:
         if claim.media_id is not None:
             claims.setdefault(claim.media_id, claim)
+    checks: dict[int, FactCheck] = {}
+    others = FactCheck.objects.filter(media_id__in=items, own=False)  # ours show as the claim's verdict
+    for fact_check in others.select_related("rating").order_by("-id"):
+        if fact_check.media_id is not None:
+            checks.setdefault(fact_check.media_id, fact_check)
     results = []
     for pk, distance in found:
         if pk not in items:
             continue  # deleted since the index was loaded
         found_claim = claims.get(pk)
         verdict = found_claim.verdict_in_force() if found_claim is not None else None
-        results.append(Similar(items[pk], distance, found_claim, items[pk].article, verdict))
+        results.append(Similar(items[pk], distance, found_claim, items[pk].article, verdict, checks.get(pk)))
     return results

@@ -14,6 +14,7 @@ from factcheck.models.claims import (
     Verdict,
 )
 from factcheck.models.imports import Feed, ImportRecord
+from factcheck.models.library import ClaimMatch, FactCheck, LibraryFeed
 from factcheck.models.notifications import NotificationChannel, NotificationPreference
 from factcheck.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -22,13 +23,16 @@ __all__ = [
     "Article",
     "Assignment",
     "Claim",
+    "ClaimMatch",
     "Comment",
     "Event",
     "Evidence",
+    "FactCheck",
     "Feed",
     "Fingerprint",
     "ImportRecord",
     "Keyframe",
+    "LibraryFeed",
     "Media",
     "NotificationChannel",
     "NotificationPreference",

@@ -116,9 +116,12 @@ class Media(models.Model):
         ordering = ["article", "position", "id"]
         verbose_name_plural = "media"
         constraints = [
-            # The same bytes sent twice on their own are one item.
+            # The same bytes sent twice on their own (by someone) are one item. (A fact-check's
+            # image in the library is neither in an article nor sent by anyone.)
             models.UniqueConstraint(
-                fields=["sha256"], condition=Q(article__isnull=True) & ~Q(sha256=""), name="media_standalone_unique"
+                fields=["sha256"],
+                condition=Q(article__isnull=True) & Q(added_by__isnull=False) & ~Q(sha256=""),
+                name="media_standalone_unique",
             ),
             models.CheckConstraint(
                 condition=~Q(state="stored") | (~Q(sha256="") & ~Q(original="")), name="media_stored_has_file"

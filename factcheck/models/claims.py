@@ -124,6 +124,10 @@ class Claim(models.Model):
     # Written only by factcheck.workflow.
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUGGESTED, editable=False)
     suggested = models.BooleanField(default=False, help_text="Came from automatic detection.")
+    same_as = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats",
+        help_text="An earlier claim of ours saying the same: its verdict is shown; this one is still reviewed.",
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -3,6 +3,7 @@ from factcheck.views.articles import article_detail, article_flag, article_flag_
 from factcheck.views.claims import claim_action, claim_detail
 from factcheck.views.desk import desk, healthz
 from factcheck.views.imports import import_page
+from factcheck.views.library import claim_cite, claim_same, library
 from factcheck.views.media import keyframe_file, media_detail, media_file, media_new, media_retry
 
 __all__ = [
@@ -11,11 +12,14 @@ __all__ = [
     "article_flag_media",
     "article_list",
     "claim_action",
+    "claim_cite",
     "claim_detail",
+    "claim_same",
     "desk",
     "healthz",
     "import_page",
     "keyframe_file",
+    "library",
     "media_detail",
     "media_file",
     "media_new",

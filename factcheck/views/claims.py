@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from factcheck import contributions, highlight, roles, selectors, transitions, workflow
 from factcheck.forms import AssignForm, CommentForm, CorrectForm, EvidenceForm, NoteForm, VerdictForm
+from factcheck.library import matches
 from factcheck.media import similar
 from factcheck.models import Action, Claim, Comment, Event
 from factcheck.transitions import Tone
@@ -108,6 +109,10 @@ def _render_claim(request, claim: Claim, *, bound: tuple[str, object] | None = N
         "open_assignments": [a for a in claim.assignments.all() if a.done_at is None],
         # Near-identical photos the desk has seen (other articles, earlier claims and their verdicts).
         "seen_before": similar.similar_to(claim.media, limit=5) if claim.media and claim.media.stored else [],
+        # Has it been checked before? The library ranked for this claim, afresh.
+        "checked_before": matches.for_claim(claim),
+        "may_contribute": contributions.may_contribute(claim, request.user),
+        "same_as_verdict": claim.same_as.verdict_in_force() if claim.same_as else None,
     }
     return render(request, "factcheck/claim_detail.html", context, status=status)
 

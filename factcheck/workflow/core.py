@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from factcheck import notifications, roles, visibility, webhooks
+from factcheck.library import own
 from factcheck.models import Claim, Event
 from factcheck.transitions import Transition, transition
 
@@ -116,6 +117,8 @@ def record(claim: Claim, row: Transition, *, actor, to_status: str, note: str = 
     # outbox with the event, and their sending is queued for after the commit.
     notifications.queue_for_event(event, row)
     webhooks.publish_event(event)
+    if visibility.publishes(row.action):
+        own.record_verdict(claim)  # the fact-check library holds every verdict the desk publishes
     return event
 
 
