@@ -15,6 +15,7 @@ from factcheck.models import FactCheck, LibraryFeed, Media, Rating
 from factcheck.models.library import claim_key
 
 CREATED, DUPLICATE, FAILED = "created", "duplicate", "failed"
+BATCH = 500  # items stored in one transaction
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,25 @@ def keep(
 ) -> list[ItemResult]:
     """Store the records (each in its own transaction); a result per item, in order."""
     ratings, results = _ratings(), []
+    batch: list[tuple[int, FactCheckRecord | Refused]] = []
     for number, item in enumerate(items, start=1):
-        if isinstance(item, Refused):
-            results.append(ItemResult(FAILED, item.position or f"item {number}", item.reason))
-            continue
-        results.append(_keep_one(item, f"item {number}", origin=origin, feed=feed, ratings=ratings))
+        batch.append((number, item))
+        if len(batch) == BATCH:
+            results += _keep_batch(batch, origin=origin, feed=feed, ratings=ratings)
+            batch = []
+    return results + _keep_batch(batch, origin=origin, feed=feed, ratings=ratings)
+
+
+def _keep_batch(batch, *, origin: str, feed: LibraryFeed | None, ratings: dict[str, Rating]) -> list[ItemResult]:
+    """One transaction a batch (one disk flush, not one an item); each item in its own savepoint,
+    so a refused one rolls back alone."""
+    results = []
+    with transaction.atomic():
+        for number, item in batch:
+            if isinstance(item, Refused):
+                results.append(ItemResult(FAILED, item.position or f"item {number}", item.reason))
+            else:
+                results.append(_keep_one(item, f"item {number}", origin=origin, feed=feed, ratings=ratings))
     return results
 
 
