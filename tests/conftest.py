@@ -123,3 +123,14 @@ class ClaimMaker:
 @pytest.fixture
 def make_claim(article, editor_user, assigned_reviewer, rating):
     return ClaimMaker(article, editor_user, assigned_reviewer, rating)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every test is a database test unless it says otherwise, so pytest-django runs all of them
+    before the transactional (browser) tests, which empty the tables (groups and ratings
+    included): a test that asks for people through request.getfixturevalue is not seen as
+    needing the database and would otherwise run after them."""
+    for item in items:
+        if item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)
