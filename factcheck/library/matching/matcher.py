@@ -50,7 +50,8 @@ class Matcher:
         self.known_words: set[str] = set()  # the documents' words, to split glued hashtags and handles
         self._keys: list[str] = []  # each row's claim and title terms: equal keys are duplicates
         self._same: dict[str, list[int]] = {}  # key -> rows with that key, in the order added
-        self._embeddings: np.ndarray | None = None  # rows x 2 (claim, title) x dimension
+        self._embeddings: np.ndarray | None = None  # rows x 2 (claim, title) x dimension, float16
+        self._centroids: np.ndarray | None = None  # rows x dimension: claim + title, unit length, for the scan
 
     def reranker(self, dense: bool) -> Reranker | None:
         return self.model.dense if dense and self.model.dense else self.model.lexical
@@ -100,7 +101,11 @@ class Matcher:
             self._alive = np.concatenate([self._alive, np.ones(len(batch), dtype=bool)])
             if embeddings is not None:
                 new = np.asarray(embeddings, dtype=np.float32)
-                self._embeddings = new if self._embeddings is None else np.concatenate([self._embeddings, new])
+                mean = new.sum(axis=1)
+                mean /= np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
+                pairs = new.astype(np.float16)
+                self._embeddings = pairs if self._embeddings is None else np.concatenate([self._embeddings, pairs])
+                self._centroids = mean if self._centroids is None else np.concatenate([self._centroids, mean])
             for field in self._fields:
                 field.weights  # noqa: B018 - build now, so that searches only read
 
@@ -121,9 +126,18 @@ class Matcher:
     def ids_of(self, rows: np.ndarray) -> np.ndarray:
         return np.array([self._documents[row].id for row in rows.tolist()], dtype=np.int64)
 
+    def same_as(self, doc_id: int) -> list[int]:
+        """Ids of the live documents whose claim and title words equal this one's (itself included), first
+        added first: the documents ``collapse`` answers as one."""
+        row = self._rows.get(int(doc_id))
+        if row is None:
+            return []
+        return [self._documents[r].id for r in self._same[self._keys[row]] if self._alive[r]]
+
     def embeddings_of(self, ids: Iterable[int]) -> np.ndarray | None:
         """The stored (claim, title) embeddings of these documents, to keep beside them and pass to ``add``."""
-        return None if self._embeddings is None else self._embeddings[[self._rows[int(i)] for i in ids]]
+        rows = [self._rows[int(i)] for i in ids]
+        return None if self._embeddings is None else self._embeddings[rows].astype(np.float32)
 
     # Searching --------------------------------------------------------------------------------------------
 
@@ -138,31 +152,34 @@ class Matcher:
                 out.append(first)
         return np.asarray(out, dtype=np.int64)
 
-    def candidates(self, query: str, embedding: np.ndarray | None = None) -> Candidates:
+    def candidates(self, query: str, embedding: np.ndarray | None = None, dense: bool = True) -> Candidates:
         """First-stage candidates of a query with their reranker features. ``embedding``: the query's, if
-        already encoded; the dense features are used when the index has embeddings and the query has one."""
+        already encoded; the dense features are used when ``dense``, the index has embeddings and the query has
+        one (or the matcher has an encoder to make it)."""
         with self._lock:
-            return self._candidates(query or "", embedding)
+            return self._candidates(query or "", embedding, dense)
 
-    def _candidates(self, query: str, embedding: np.ndarray | None) -> Candidates:
+    def _candidates(self, query: str, embedding: np.ndarray | None, dense: bool) -> Candidates:
         prepared = features.prepare(query, self.model.author_weight, self.known_words)
         if not self._rows:
             return Candidates(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros((0, len(features.NAMES))))
         bm25 = np.where(self._alive, self._fields[0].scores(prepared.terms, prepared.weights), -1.0)
         rows = _top(bm25, self.model.depth)
         rows = rows[bm25[rows] > 0]
-        if self._embeddings is not None and embedding is None and self.encoder is not None:
+        if not dense:
+            embedding = None
+        elif self._embeddings is not None and embedding is None and self.encoder is not None:
             embedding = self.encoder.encode([prepared.normalised])[0]
         use_dense = self._embeddings is not None and embedding is not None
         if use_dense:
-            assert self._embeddings is not None and embedding is not None
-            best = np.where(self._alive, (self._embeddings @ embedding).max(axis=1), -2.0)
+            assert self._centroids is not None and embedding is not None
+            best = np.where(self._alive, self._centroids @ embedding.astype(np.float32), -2.0)
             extra = _top(best, self.model.dense_depth)
             rows = np.concatenate([rows, extra[~np.isin(extra, rows)]])
             rows = rows[np.argsort(-bm25[rows], kind="stable")]
         if self.collapse:
             rows = self._canonical(rows)
-        cosines = self._embeddings[rows] @ embedding if use_dense else None  # type: ignore[index, operator]
+        cosines = self._embeddings[rows].astype(np.float32) @ embedding if use_dense else None  # type: ignore[index]
         texts = [(self._documents[row].claim, self._documents[row].title) for row in rows.tolist()]
         found = features.compute(prepared, rows, bm25[rows], texts, self._fields, self._chars, cosines)
         return Candidates(rows, bm25[rows], found, use_dense)

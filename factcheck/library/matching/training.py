@@ -24,7 +24,7 @@ def collect(matcher: Matcher, queries: Mapping[int, str], dense: bool) -> dict[i
     if dense and matcher.encoder is not None:
         texts = [text.normalise_tweet(queries[q], matcher.known_words) for q in ids]
         embeddings = list(matcher.encoder.encode(texts))
-    return {q: matcher.candidates(queries[q], embedding=e) for q, e in zip(ids, embeddings, strict=True)}
+    return {q: matcher.candidates(queries[q], e, dense) for q, e in zip(ids, embeddings, strict=True)}
 
 
 def fit(
