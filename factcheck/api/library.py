@@ -1,6 +1,7 @@
 """/api/v1/factchecks/: the fact-check library — search it (ranked by the matcher), and add
 fact-checks published as schema.org ClaimReview (one, a list, or a DataFeed)."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -72,7 +73,15 @@ def found_json(found: list[matches.Found]) -> dict:
     return {"results": [fact_check_json(f.fact_check, f.score) for f in found]}
 
 
+class _ObjectAnswers(AutoSchema):
+    """Both operations answer one JSON object (``{"results": [...]}``), the search included."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class FactCheckViewSet(viewsets.GenericViewSet):
+    schema = _ObjectAnswers()
     permission_classes = [DeskOrService]
     service_may_write = True  # the CMS adds fact-checks too
     pagination_class = None
