@@ -132,3 +132,13 @@ def test_a_subscribed_feed_is_polled_into_the_library(db, monkeypatch):
     feed.refresh_from_db()
     assert counts["created"] >= 2 and feed.last_polled_at is not None and feed.last_error == ""
     assert FactCheck.objects.filter(feed=feed, origin=FactCheck.Origin.FEED).count() == counts["created"]
+
+
+def test_poll_feeds_polls_the_librarys_subscriptions_too(db, monkeypatch):
+    feed = LibraryFeed.objects.create(url="https://feeds.example.org/claimreview.json", name="Example checks")
+    body = (SAMPLES / "datacommons_feed.json").read_bytes()
+    monkeypatch.setattr(sources, "records_from_url", lambda url: records_from_file("feed.json", body))
+    out = StringIO()
+    call_command("poll_feeds", stdout=out)
+    assert "Example checks: " in out.getvalue() and "created" in out.getvalue()
+    assert FactCheck.objects.filter(feed=feed).exists()

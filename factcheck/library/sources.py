@@ -84,3 +84,9 @@ def poll(feed_id: int) -> dict[str, int]:
 
 def active_feeds() -> list[LibraryFeed]:
     return list(LibraryFeed.objects.filter(active=True))
+
+
+def poll_now(feed: LibraryFeed):
+    """Queue a poll of the subscription at once (``manage.py poll_feeds`` does it for every active
+    one); with the immediate backend it has run when this returns (return_value: the counts)."""
+    return background.task(POLL_TASK).enqueue(feed.pk)

@@ -4,24 +4,27 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 
 from factcheck import importing
+from factcheck.library import sources as library_sources
 
 
 class Command(BaseCommand):
     help = (
-        "Import new entries of every active feed. With --every SECONDS it keeps polling "
-        "(run it like a worker); with TASKS_BACKEND=database each feed is polled by the task worker."
+        "Import new entries of every active feed: article feeds, and the fact-check library's ClaimReview "
+        "subscriptions. With --every SECONDS it keeps polling (run it like a worker); with "
+        "TASKS_BACKEND=database each feed is polled by the task worker."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, default=0, metavar="SECONDS", help="poll again after this pause")
 
     def poll_once(self) -> int:
-        feeds = importing.active_feeds()
+        feeds = [(feed, importing.poll_feed_now) for feed in importing.active_feeds()]
+        feeds += [(feed, library_sources.poll_now) for feed in library_sources.active_feeds()]
         if not feeds:
             self.stdout.write("No active feeds; add one on the import page or in the admin.")
         failed = 0
-        for feed in feeds:
-            result = importing.poll_feed_now(feed)
+        for feed, poll_now in feeds:
+            result = poll_now(feed)
             if result.is_finished and result.status != "SUCCESSFUL":
                 failed += 1
                 self.stderr.write(f"{feed}: polling failed; see the log.")
