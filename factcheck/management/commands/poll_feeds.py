@@ -1,4 +1,6 @@
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
@@ -18,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--every", type=int, default=0, metavar="SECONDS", help="poll again after this pause")
 
     def poll_once(self) -> int:
-        feeds = [(feed, importing.poll_feed_now) for feed in importing.active_feeds()]
+        feeds: list[tuple[Any, Callable[[Any], Any]]] = [
+            (feed, importing.poll_feed_now) for feed in importing.active_feeds()
+        ]
         feeds += [(feed, library_sources.poll_now) for feed in library_sources.active_feeds()]
         if not feeds:
             self.stdout.write("No active feeds; add one on the import page or in the admin.")
