@@ -83,6 +83,9 @@ def claim_json(claim: Claim, *, public: bool, absolute: Callable[[str], str]) ->
         # approval is the desk's business until it is approved.
         "status": Claim.Status.PUBLISHED.value if public else claim.status,
         "suggested": claim.suggested,
+        "checkworthiness": None if claim.score is None else {
+            "score": claim.score, "band": claim.score_band, "reasons": list(claim.score_reasons or []),
+        },
         "created_at": iso(claim.created_at),
         "updated_at": iso(claim.public_updated_at if public else claim.updated_at),
         "verdict": verdict_json(approved[0], public=public) if approved else None,

@@ -2,7 +2,7 @@
 with the joins its page needs, so a page's query count does not grow with
 its rows."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from factcheck.models import Action, Article, Assignment, Claim, ClaimMatch, Comment, Event, Verdict
 from factcheck.models.claims import ClaimQuerySet
@@ -35,7 +35,7 @@ def editor_queues() -> dict[str, QuerySet[Claim]]:
         "suggested": claims_for_lists()
         .filter(status=S.SUGGESTED)
         .prefetch_related(_stored_matches())
-        .order_by("-created_at", "-id"),
+        .order_by(F("score").desc(nulls_last=True), "-created_at", "-id"),
         "flagged": claims_for_lists().filter(status=S.FLAGGED).order_by("-priority", "created_at", "id"),
         "submitted": claims_for_lists().filter(status=S.SUBMITTED).order_by("updated_at", "id"),
         "overdue": claims_for_lists()

@@ -19,7 +19,7 @@ from factcheck.models import Action, Claim, Evidence, Verdict
 # of them on a published claim sends the claim to the CMS again.
 PUBLIC_EDITABLE_FIELDS = frozenset({"kind", "attribution", "media"})
 # Fields the CMS never sees.
-DESK_ONLY_FIELDS = ("reason", "priority", "suggested")
+DESK_ONLY_FIELDS = ("reason", "priority", "suggested", "checkworthiness")
 
 
 def is_public(user) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from newsroom.env import email_settings_from_url, env_bool, env_int, env_list, env_str
+from newsroom.env import email_settings_from_url, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -138,6 +138,14 @@ MEDIA_MAX_BYTES = env_int("MEDIA_MAX_BYTES", 20_000_000)  # a photo or video lar
 MEDIA_MAX_PIXELS = env_int("MEDIA_MAX_PIXELS", 50_000_000)  # width x height; decompression bombs stop here
 MEDIA_MAX_FRAMES = env_int("MEDIA_MAX_FRAMES", 500)  # frames of an animated GIF or WebP
 MEDIA_KEYFRAMES = env_int("MEDIA_KEYFRAMES", 6)  # keyframes kept per video (scene changes)
+
+# Suggested claims (factcheck.detection, factcheck.checkworthiness): an article gets at most
+# SUGGESTIONS_PER_ARTICLE suggestions scoring at least SUGGESTION_THRESHOLD (empty: the
+# model's own "medium" threshold); the other candidates stay on the article's page.
+SUGGESTIONS_PER_ARTICLE = env_int("SUGGESTIONS_PER_ARTICLE", 10)
+SUGGESTION_THRESHOLD = env_float("SUGGESTION_THRESHOLD", None)
+# Where `manage.py retrain_checkworthiness` writes the model it trains; used instead of the shipped one when present.
+CHECKWORTHINESS_MODEL_PATH = Path(env_str("CHECKWORTHINESS_MODEL_PATH") or BASE_DIR / "var" / "checkworthiness.json")
 
 STORAGES = {
     "default": _media_storage,

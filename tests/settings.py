@@ -19,3 +19,6 @@ WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="factcheck-test-media-"))
 STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                                     "OPTIONS": {"location": MEDIA_ROOT}}}  # fmt: skip
+# A retrained check-worthiness model never leaks into the suite: the shipped one is used
+# unless a test retrains into its own folder.
+CHECKWORTHINESS_MODEL_PATH = Path(tempfile.mkdtemp(prefix="factcheck-test-model-")) / "checkworthiness.json"

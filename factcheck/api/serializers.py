@@ -66,6 +66,12 @@ class MediaSerializer(serializers.Serializer):
     sha256 = serializers.CharField(help_text="SHA-256 of the stored file; empty until stored.")
 
 
+class CheckworthinessSerializer(serializers.Serializer):
+    score = serializers.FloatField(min_value=0, max_value=1, help_text="How much the claim deserves a check.")
+    band = serializers.ChoiceField(choices=["high", "medium", "low"])
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="What the model weighed, strongest first.")
+
+
 class SpanSerializer(serializers.Serializer):
     start = serializers.IntegerField()
     end = serializers.IntegerField()
@@ -83,12 +89,16 @@ class ClaimSerializer(serializers.ModelSerializer):
     revisions = VerdictSerializer(many=True, help_text="Earlier published revisions, newest first.")
     evidence = EvidenceOutSerializer(many=True)
     links = serializers.DictField(child=serializers.CharField())
+    checkworthiness = CheckworthinessSerializer(
+        allow_null=True, help_text="A suggestion's check-worthiness score (desk only; null for flagged claims)."
+    )
 
     class Meta:
         model = Claim
         fields = [
             "id", "article", "kind", "text", "span", "attribution", "media", "reason", "priority", "status",
-            "suggested", "created_at", "updated_at", "verdict", "pending_verdict", "revisions", "evidence", "links",
+            "suggested", "checkworthiness", "created_at", "updated_at", "verdict", "pending_verdict", "revisions",
+            "evidence", "links",
         ]  # fmt: skip
 
     def to_representation(self, instance):

@@ -38,6 +38,7 @@ class ArticleData:
     published_at: datetime | None = None
     language: str = ""
     media: list[MediaData] = field(default_factory=list)
+    transcript: bool = False  # a debate or speech: the body is "SPEAKER: text" lines
 
 
 # Query parameters that only say where a reader came from.

@@ -1,13 +1,16 @@
 """Articles from files: .txt, .md, .html, .json (an object or a list) and
-.jsonl (one object a line)."""
+.jsonl (one object a line); transcripts of debates and speeches from .tsv (CLEF
+CheckThat!: line, speaker, text) and from .txt files of "SPEAKER: text" lines."""
 
 import json
+import unicodedata
 from pathlib import PurePath
 
-from factcheck.importing.data import ArticleData, ImportFailed, normalize_text, parse_published
+from factcheck.detection import transcripts
+from factcheck.importing.data import ArticleData, ImportFailed, clean_field, normalize_text, parse_published
 from factcheck.importing.html import extract_html, paragraphs_to_html, sanitize_html
 
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".tsv")
 FIELDS = {"title", "body", "html", "url", "outlet", "byline", "published_at", "external_id", "language"}
 
 
@@ -36,6 +39,22 @@ def from_plain_text(text: str, *, title: str = "", markdown: bool = False) -> Ar
     if not text:
         raise ImportFailed("The article has a title but no text.")
     return ArticleData(title=title[:500], body=text, body_html=paragraphs_to_html(text))
+
+
+def from_transcript(text: str, name: str, *, tsv: bool) -> ArticleData:
+    """A debate or speech: its lines become the body ("SPEAKER: text" a line); the title is
+    the first line when it is not a speaker's, else the file's name."""
+    text = unicodedata.normalize("NFC", clean_field(text)).replace("\r\n", "\n").replace("\r", "\n").strip()
+    title = PurePath(name).stem.replace("_", " ")
+    first, _, rest = text.partition("\n")
+    if not tsv and not transcripts.is_speaker_line(first):
+        title, text = first.strip() or title, rest
+    try:
+        lines = transcripts.parse(text, tsv=tsv)
+    except transcripts.NotATranscript as error:
+        raise ImportFailed(f"{name}: not a transcript: {error}") from None
+    body, _ = transcripts.as_body(lines)
+    return ArticleData(title=title[:500], body=body, body_html=paragraphs_to_html(body), transcript=True)
 
 
 def from_mapping(item, where: str) -> ArticleData:
@@ -118,6 +137,8 @@ def parse_file(name: str, raw: bytes) -> list[tuple[ArticleData | ImportFailed, 
     text = decode_text(raw, name)
     if suffix in (".html", ".htm"):
         return [(extract_html(text), name)]
+    if suffix == ".tsv" or (suffix == ".txt" and transcripts.looks_like_speaker_lines(text)):
+        return [(from_transcript(text, name, tsv=suffix == ".tsv"), name)]
     if suffix in (".txt", ".md", ".markdown"):
         return [(from_plain_text(text, markdown=suffix != ".txt"), name)]
     pairs = _json_items(text, name) if suffix == ".json" else _jsonl_items(text, name)

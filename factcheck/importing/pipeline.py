@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
 
 from factcheck import background, detection, workflow
+from factcheck.detection import transcripts
 from factcheck.importing.data import ArticleData, ImportFailed, MediaData, canonical_url, clean_field
 from factcheck.models import Article, Claim, Media, content_hash
 
@@ -20,6 +22,7 @@ FETCH_MEDIA_TASK = "fetch_media"  # the background task that keeps an article's 
 MATCH_CLAIMS_TASK = "match_claims"  # the one that looks suggestions up in the library (factcheck.library.matches)
 CREATED, DUPLICATE, FAILED = "created", "duplicate", "failed"
 MAX_BODY_CHARS = 500_000
+MAX_CANDIDATES = 200  # candidates an article keeps beyond its suggestions
 _WORDS = re.compile(r"\w{4,}")
 
 
@@ -98,29 +101,64 @@ def _best_media(text: str, kind: str, media: list[Media]) -> Media | None:
     return max(scored, key=lambda s: (s[0], s[1]))[2] if scored else None
 
 
+def _detect(article: Article, media: list[Media]) -> list[tuple[detection.Suggestion, Media | None]]:
+    """Every candidate of the body (a transcript line by line) and of the photos' captions."""
+    if article.is_transcript:
+        found = transcripts.candidates(article.body)
+    else:
+        found = detection.suggest_claims(article.body)
+    pool: list[tuple[detection.Suggestion, Media | None]] = []
+    for s in found:
+        about = _best_media(s.text, s.kind, media) if s.kind in (Claim.Kind.IMAGE, Claim.Kind.VIDEO) else None
+        pool.append((s, about))
+    for item in media:
+        pool.extend((s, item) for s in detection.caption_claims(item.caption))
+    return pool
+
+
+def candidate_row(s: detection.Suggestion, media: Media | None) -> dict:
+    """A candidate that did not make the suggestions, as the article keeps it."""
+    return {
+        "text": s.text, "kind": s.kind, "span_start": s.span_start, "span_end": s.span_end,
+        "attribution": s.attribution[:300], "reason": s.reason, "score": s.score, "band": s.band,
+        "signals": list(s.signals), "media": media.pk if media is not None else None,
+    }  # fmt: skip
+
+
 def suggest(article: Article, media: list[Media]) -> int:
-    """Store detection's suggestions as claims in status `suggested`; whether they were checked
-    before is looked up in the background after the commit (the import does not wait)."""
-    count, suggested = 0, []
-    for found in detection.suggest_claims(article.body):
-        about = (
-            _best_media(found.text, found.kind, media) if found.kind in (Claim.Kind.IMAGE, Claim.Kind.VIDEO) else None
-        )
+    """Store the best of detection's candidates as claims in status `suggested` (at most
+    SUGGESTIONS_PER_ARTICLE, scoring at least SUGGESTION_THRESHOLD) and keep the rest on
+    the article; whether they were checked before is looked up in the background after
+    the commit (the import does not wait)."""
+    pool = _detect(article, media)
+    about = {id(s): m for s, m in pool}
+    top, more = detection.select(
+        [s for s, _ in pool], limit=settings.SUGGESTIONS_PER_ARTICLE, threshold=settings.SUGGESTION_THRESHOLD
+    )
+    suggested = []
+    for found in sorted(top, key=lambda s: (s.span_start if about[id(s)] is None else -1, s.span_start)):
+        caption = about[id(found)] is not None and found.text not in article.body
         claim = workflow.claim_suggest(
             article=article,
             text=found.text,
             kind=found.kind,
-            span_start=found.span_start,
-            span_end=found.span_end,
+            span_start=None if caption else found.span_start,
+            span_end=None if caption else found.span_end,
             attribution=found.attribution[:300],
             reason=found.reason,
-            media=about,
+            media=about[id(found)],
+            score=found.score,
+            score_band=found.band,
+            score_reasons=list(found.signals),
         )
         suggested.append(claim.pk)
-        count += 1
+    rows = [candidate_row(s, about[id(s)]) for s in more[:MAX_CANDIDATES]]
+    if rows:
+        Article.objects.filter(pk=article.pk).update(candidates=rows)
+        article.candidates = rows
     if suggested:
         background.enqueue_on_commit(MATCH_CLAIMS_TASK, suggested)
-    return count
+    return len(suggested)
 
 
 def import_article(data: ArticleData, *, source: str, user=None, label: str = "", detect: bool = True) -> ImportResult:
@@ -147,6 +185,7 @@ def import_article(data: ArticleData, *, source: str, user=None, label: str = ""
                 body=data.body,
                 body_html=data.body_html,
                 source=source,
+                is_transcript=data.transcript,
                 imported_by=user if getattr(user, "is_authenticated", False) else None,
             )
             media = Media.objects.bulk_create(

@@ -37,6 +37,12 @@ class Article(models.Model):
     body_html = models.TextField(blank=True, default="", help_text="Sanitized HTML.")
     content_hash = models.CharField(max_length=64, editable=False)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADMIN)
+    is_transcript = models.BooleanField(
+        default=False, help_text="A debate or speech: each line of the body is “SPEAKER: text”."
+    )
+    # Detection's candidates that did not make the suggestions (best first, at most
+    # MAX_CANDIDATES): {text, kind, span_start, span_end, attribution, reason, score, band, signals}.
+    candidates = models.JSONField(default=list, blank=True, editable=False)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

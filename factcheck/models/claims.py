@@ -120,6 +120,14 @@ class Claim(models.Model):
     attribution = models.CharField(max_length=300, blank=True, default="", help_text="Who made the claim.")
     media = models.ForeignKey(Media, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims")
     reason = models.TextField("why flagged", blank=True, default="")
+    # Check-worthiness of a suggestion (factcheck.checkworthiness): the score, its band and
+    # what the model weighed. Null for a claim a person flagged.
+    score = models.FloatField("check-worthiness", null=True, blank=True, editable=False)
+    score_band = models.CharField(
+        max_length=10, blank=True, default="", editable=False,
+        choices=[("high", "High"), ("medium", "Medium"), ("low", "Low")],
+    )  # fmt: skip
+    score_reasons = models.JSONField(default=list, blank=True, editable=False)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     # Written only by factcheck.workflow.
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUGGESTED, editable=False)

@@ -1,5 +1,6 @@
 """Articles: the list, one article with its claims in place, and flagging."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -46,6 +47,9 @@ def _article_or_404(pk: int) -> Article:
 def _render_article(request, article, *, flag_form=None, media_form=None, status=200):
     claims = list(article.claims.all())
     paragraphs = highlight.paragraphs(article.body, claims)
+    # Suggestions best first (check-worthiness), then the claims people flagged, in text order.
+    claims.sort(key=lambda c: (c.status != Claim.Status.SUGGESTED, -(c.score or 0)))
+    taken = {(c.span_start, c.span_end) for c in claims} | {(None, c.text) for c in claims}
     editor = roles.can_triage(request.user)
     # Triage suggestions in place: the editors' one-click rows of the table (no note, no input).
     triage = [
@@ -63,7 +67,12 @@ def _render_article(request, article, *, flag_form=None, media_form=None, status
         "editor": editor,
         "flag_form": flag_form or (FlagForm(paragraphs=paragraphs) if editor else None),
         "media_form": media_form,
-    }
+        "candidates": [
+            c for c in article.candidates
+            if (c.get("span_start"), c.get("span_end")) not in taken and (None, c.get("text")) not in taken
+        ],
+        "suggestion_limit": settings.SUGGESTIONS_PER_ARTICLE,
+    }  # fmt: skip
     return render(request, "factcheck/article_detail.html", context, status=status)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from factcheck import notifications, roles, visibility, webhooks
 from factcheck.library import own
-from factcheck.models import Claim, Event
+from factcheck.models import Action, Claim, Event
 from factcheck.transitions import Transition, transition
 
 PERFORMERS: dict[str, Callable[..., Claim]] = {}
@@ -109,6 +109,10 @@ def record(claim: Claim, row: Transition, *, actor, to_status: str, note: str = 
         raise Conflict("Someone else changed this claim first; reload it and try again.")
     for name, value in changes.items():
         setattr(claim, name, value)
+    if row.action in (Action.ACCEPT, Action.DISMISS) and claim.suggested and claim.score is not None:
+        # An editor's verdict on a suggestion, with the score it had: precision in production
+        # is measured from these, and `retrain_checkworthiness` learns from them.
+        data = {**(data or {}), "score": claim.score, "band": claim.score_band}
     event = Event.objects.create(
         claim=claim, actor=actor, action=row.action, from_status=from_status, to_status=to_status,
         note=note, data=data or {}, at=now,
