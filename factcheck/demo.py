@@ -20,12 +20,16 @@ ARTICLE_PATH = Path(__file__).resolve().parent / "demo" / "panjshir-article.txt"
 ARTICLE_URL = "https://edition.cnn.com/2021/09/06/asia/panjshir-valley-taliban-nrf-afghanistan-intl/index.html"
 
 USERS = [
-    # username, group, staff
+    # username, group (None: a superuser), staff. Two editors, so that an editor's own
+    # verdicts and corrections can be approved (four eyes); two reviewers; the CMS's account.
     ("editor", roles.EDITORS, True),
+    ("editor2", roles.EDITORS, True),
     ("reviewer", roles.REVIEWERS, False),
     ("reviewer2", roles.REVIEWERS, False),
     ("cms", roles.CMS, False),
+    ("admin", None, True),
 ]
+USERNAMES = [username for username, _, _ in USERS]
 
 # The article mentions photos shared on social media; the demo carries one
 # media item for them so the suggested image claim has something to point at.
@@ -50,9 +54,11 @@ def ensure_users(password: str | None, report: DemoReport) -> None:
     User = get_user_model()
     for username, group_name, staff in USERS:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"email": f"{username}@example.org", "is_staff": staff}
+            username=username,
+            defaults={"email": f"{username}@example.org", "is_staff": staff, "is_superuser": group_name is None},
         )
-        user.groups.add(Group.objects.get(name=group_name))
+        if group_name is not None:
+            user.groups.add(Group.objects.get(name=group_name))
         if created or password:
             secret = password or secrets.token_urlsafe(12)
             user.set_password(secret)

@@ -49,6 +49,12 @@ def is_editor(user) -> bool:
     return can_triage(user)
 
 
+def is_reviewer(user) -> bool:
+    """A member of the Reviewers (editors may review too, but only a member of both groups
+    gets both sets of queues on the desk)."""
+    return _active(user) and user.groups.filter(name=REVIEWERS).exists()
+
+
 def is_cms(user) -> bool:
     """A service account of the CMS: reads published data, pushes articles."""
     return _active(user) and not can_review(user) and user.has_perm("factcheck.add_article")

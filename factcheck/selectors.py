@@ -17,8 +17,9 @@ QUEUE_TITLES = {
     "overdue": "Overdue assignments",
     "on_hold": "On hold",
     "assigned": "My assignments, by due date",
+    "waiting": "My verdicts waiting for approval",
     "returned": "Returned to me",
-    "published": "Recently published",
+    "published": "Published recently",
 }
 
 
@@ -57,8 +58,10 @@ def reviewer_queues(user) -> dict[str, QuerySet[Claim]]:
         at__gte=Subquery(mine.filter(claim=OuterRef("claim_id")).values("assigned_at")[:1]),
     ).values("claim_id")
     written = Verdict.objects.filter(author=user).values("claim_id")
+    waiting = Verdict.objects.pending().filter(author=user).values("claim_id")
     return {
         "assigned": assigned.annotate(my_due=Subquery(my_due)).order_by("my_due", "id"),
+        "waiting": claims_for_lists().filter(status=S.SUBMITTED, pk__in=waiting).order_by("updated_at", "id"),
         "returned": assigned.filter(pk__in=returned).order_by("-updated_at", "-id"),
         "published": claims_for_lists().filter(status=S.PUBLISHED, pk__in=written).order_by("-updated_at", "-id"),
     }

@@ -19,13 +19,16 @@ def _load(monkeypatch, password=None):
 def test_load_demo_creates_users_and_the_panjshir_article(db, monkeypatch):
     output = _load(monkeypatch)
     users = get_user_model().objects.order_by("username")
-    assert [u.username for u in users] == ["cms", "editor", "reviewer", "reviewer2"]
+    assert [u.username for u in users] == ["admin", "cms", "editor", "editor2", "reviewer", "reviewer2"]
     assert {u.username: sorted(u.groups.values_list("name", flat=True)) for u in users} == {
+        "admin": [],
         "cms": ["CMS"],
         "editor": ["Editors"],
+        "editor2": ["Editors"],
         "reviewer": ["Reviewers"],
         "reviewer2": ["Reviewers"],
     }
+    assert [u.username for u in users if u.is_superuser] == ["admin"]
     # Generated passwords are printed and work.
     editor_line = next(line for line in output.splitlines() if line.strip().startswith("editor "))
     password = editor_line.rsplit("password: ", 1)[1]

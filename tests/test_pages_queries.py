@@ -54,11 +54,11 @@ def test_claim_page_query_count_is_fixed(
         contributions.evidence_add(claim, actor=editor_user, url=f"https://example.org/{n}")
     client.force_login(editor_user)
     # + claim (article, media, creator); verdicts, events, assignments, comments, evidence, evidence
-    # authors; the assign form's reviewers; the verdict form's ratings, twice (with no empty choice,
-    # Django's Select reads the first rating to decide on the `required` attribute); "checked before":
-    # the library index's MAX(id) (no fact-check matches here, so no rows to read)
+    # authors; the assign form's reviewers; the verdict form's ratings (once: the rating has an empty
+    # choice, the reviewer must pick one); "checked before": the library index's MAX(id) (no
+    # fact-check matches here, so no rows to read)
     warm_indexes()
-    with django_assert_num_queries(BASE + 1 + 6 + 1 + 2 + 1):
+    with django_assert_num_queries(BASE + 1 + 6 + 1 + 1 + 1):
         response = client.get(f"/claims/{claim.pk}/")
     assert response.content.count(b"Comment ") == rows
 
@@ -75,8 +75,8 @@ def test_editor_desk_query_count_is_fixed_with_every_queue_full(
         Assignment.objects.filter(claim=late).update(due_at=timezone.now() - timedelta(hours=1))
     client.force_login(editor_user)
     # + per queue (suggested, flagged, submitted, overdue): count, page, open assignments with reviewers;
-    # the suggestions' stored library matches; on hold (empty): count
-    with django_assert_num_queries(BASE + 4 * 3 + 1 + 1):
+    # the suggestions' stored library matches; on hold (empty): count; is the editor also a reviewer
+    with django_assert_num_queries(BASE + 4 * 3 + 1 + 1 + 1):
         response = client.get("/")
     assert response.content.count(b'class="list-group-item claim-card') == 4 * min(rows, 10)
     assert b"overdue</strong>" in response.content
@@ -91,8 +91,9 @@ def test_reviewer_desk_query_count_is_fixed_with_every_queue_full(
         make_claim(S.PUBLISHED)
         workflow.verdict_return(make_claim(S.SUBMITTED), actor=editor_user, note="Add a source.")
     client.force_login(assigned_reviewer)
-    # + per queue (assigned, returned, published): count, page, open assignments with reviewers
-    with django_assert_num_queries(BASE + 3 * 3):
+    # + per queue (assigned, returned, published): count, page, open assignments with reviewers;
+    # waiting for approval (empty here): count
+    with django_assert_num_queries(BASE + 3 * 3 + 1):
         response = client.get("/")
     # the returned claims are in "assigned" too
     assert response.content.count(b'class="list-group-item claim-card') == min(2 * rows, 10) + 2 * min(rows, 10)

@@ -14,6 +14,15 @@ _ABOUT_PICTURE = re.compile(
     r"(?:could|can)\s*not\s+be\s+(?:independently\s+)?verified)\b"
 )
 
+# Reported speech that asserts nothing checkable: what someone expects or plans, what they
+# urge others to do, and what they think or feel.
+_NOT_CHECKABLE = re.compile(
+    r"(?i)\b(?:(?:did\s+not\s+|does\s+not\s+|doesn[’']t\s+|didn[’']t\s+)?expects?|expected\s+to|predict(?:s|ed)?|"
+    r"plans?\s+to|planned\s+to|intends?\s+to|intended\s+to|hopes?|hoped|"
+    r"(?:warned|urged|called\s+on|asked|advised)\s+(?:\w+\s+){0,3}?to\s+\w+|"
+    r"(?:thinks?|thought|believes?|believed|feels?|felt)\s+(?:that\s+)?(?:it|he|she|they|we|the|this|there)\b)"
+)
+
 
 def media_target(units: list[Unit], i: int) -> int | None:
     """Index of the sentence describing the media a "could not be verified" sentence speaks of."""
@@ -44,8 +53,12 @@ def plain(unit: Unit, media_reason: str = "") -> tuple[str, str] | None:
     quoted = unit.region is not None
     if len(unit.text.split()) < 3 or not (unit.attributed or figure or hedge or media_reason):
         return None
+    if unit.text.rstrip().endswith(":"):
+        return None  # "Mr Obama also said:" introduces what follows; it claims nothing itself
     if unit.attributed and not (figure or hedge or media_reason) and INTENT.search(unit.text):
         return None  # a prediction or a pledge: nothing to check yet
+    if unit.attributed and not (figure or media_reason) and _NOT_CHECKABLE.search(unit.text):
+        return None  # an expectation, a plan, advice, a belief or a feeling
     parts = [media_reason] if media_reason else []
     if unit.attributed:
         parts.append(f"attributed statement (“{unit.cue}”)" if unit.cue else f"quotation attributed to {unit.speaker}")

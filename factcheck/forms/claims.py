@@ -144,7 +144,8 @@ class CommentForm(_ActionForm):
 
 class VerdictForm(_ActionForm):
     submit_label = "Submit for approval"
-    rating = forms.ModelChoiceField(queryset=Rating.objects.all(), empty_label=None)
+    # No preset: a reviewer who skipped the field would publish whatever came first.
+    rating = forms.ModelChoiceField(queryset=Rating.objects.all(), empty_label="Choose a rating…")
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
     evidence_url = forms.URLField(required=False, max_length=1000, label="Source link", assume_scheme="https")
     evidence_description = forms.CharField(required=False, label="What the source shows",

@@ -15,10 +15,14 @@ PER_PAGE = 10
 
 @login_required
 def desk(request):
+    if roles.is_cms(request.user):
+        return render(request, "factcheck/cms_home.html")  # a service account: where the API is, how to get a token
     if not roles.can_review(request.user):
         raise PermissionDenied("The desk is for editors and reviewers.")
     editor = roles.is_editor(request.user)
-    queues = selectors.editor_queues() if editor else selectors.reviewer_queues(request.user)
+    queues = selectors.editor_queues() if editor else {}
+    if not editor or roles.is_reviewer(request.user):
+        queues.update(selectors.reviewer_queues(request.user))
     panels = []
     for name, queryset in queues.items():
         param = f"{name}-page"
