@@ -57,17 +57,34 @@ def _perform(name: str, claim: Claim, user, form) -> str:
     return CONTRIBUTIONS[name][2]
 
 
-def _panels(actions: set[str], claim: Claim, bound: tuple[str, object] | None) -> list[dict[str, Any]]:
-    """The forms this person may use, in the table's order, then evidence and comments."""
+def _taking_over(actions: set[str], claim: Claim, user) -> bool:
+    """An editor may record a verdict on a claim assigned to someone else: only as a take-over."""
+    others = [a for a in claim.assignments.all() if a.done_at is None and a.reviewer_id != user.pk]
+    return Action.SUBMIT in actions and bool(others) and not roles.is_assigned(claim, user)
+
+
+def _panels(actions: set[str], claim: Claim, bound: tuple[str, object] | None, user) -> list[dict[str, Any]]:
+    """The forms this person may use: their one main next action first (the first row of the
+    table they may take, never a take-over, a hold, a return, a dismissal or a restore), the other transitions
+    folded away under it, then evidence and comments (work, not steps), then the destructive
+    rows, folded."""
     rows = [row for row in transitions.TABLE.values() if row.action in actions]
     last = [row for row in rows if row.tone in (Tone.DANGER, Tone.QUIET)]  # dismiss, restore: at the bottom
-    panels: list[dict[str, Any]] = [
-        {"name": row.action.value, "heading": row.heading, "folded": row.folded} for row in rows if row not in last
-    ]
+    taking_over = _taking_over(actions, claim, user)
+    steps = [row for row in rows if row not in last]
+    # Holding or returning is never the next step (a reviewer's verdict may simply be awaited).
+    forward = [row for row in steps if row.tone is not Tone.WARNING]
+    main = next((row for row in forward if not (taking_over and row.action == Action.SUBMIT)), None)
+    panels: list[dict[str, Any]] = []
+    for row in [main, *(r for r in steps if r is not main)] if main else steps:
+        heading = row.heading
+        if taking_over and row.action == Action.SUBMIT:
+            heading = "Take over: record a verdict instead of the assigned reviewer"
+        panels.append({"name": row.action.value, "heading": heading, "folded": row is not main, "main": row is main})
     for name, (_, heading, _) in CONTRIBUTIONS.items():
         if name in actions:
-            panels.append({"name": name, "heading": heading, "folded": False})
-    panels += [{"name": row.action.value, "heading": row.heading, "folded": row.folded} for row in last]
+            panels.append({"name": name, "heading": heading, "folded": False, "main": False})
+    panels += [{"name": row.action.value, "heading": row.heading, "folded": True, "main": False} for row in last]
     for panel in panels:
         if bound is not None and bound[0] == panel["name"]:
             panel["form"] = bound[1]
@@ -93,7 +110,7 @@ def _context_paragraph(claim: Claim):
 
 
 def _render_claim(request, claim: Claim, *, bound: tuple[str, object] | None = None, status: int = 200):
-    panels = _panels(roles.available_actions(claim, request.user), claim, bound)
+    panels = _panels(roles.available_actions(claim, request.user), claim, bound, request.user)
     verdicts = sorted(claim.verdicts.all(), key=lambda v: v.revision, reverse=True)
     published, pending = claim.verdict_in_force(), claim.pending_verdict()
     events: list[Event | Comment] = [*claim.events.all(), *claim.comments.all()]
@@ -113,6 +130,8 @@ def _render_claim(request, claim: Claim, *, bound: tuple[str, object] | None = N
         "checked_before": matches.for_claim(claim),
         "may_contribute": contributions.may_contribute(claim, request.user),
         "same_as_verdict": claim.same_as.verdict_in_force() if claim.same_as else None,
+        # The author of a pending verdict who could otherwise approve it is told why they can't.
+        "own_pending": pending is not None and pending.author_id == request.user.pk and roles.can_approve(request.user),
     }
     return render(request, "factcheck/claim_detail.html", context, status=status)
 
