@@ -36,7 +36,8 @@ def editor_queues() -> dict[str, QuerySet[Claim]]:
         "suggested": claims_for_lists()
         .filter(status=S.SUGGESTED)
         .prefetch_related(_stored_matches())
-        .order_by(F("score").desc(nulls_last=True), "-created_at", "-id"),
+        # Grouped by article (the newest first), best suggestions first within each.
+        .order_by(F("article__created_at").desc(nulls_last=True), "article_id", F("score").desc(nulls_last=True), "id"),
         "flagged": claims_for_lists().filter(status=S.FLAGGED).order_by("-priority", "created_at", "id"),
         "submitted": claims_for_lists().filter(status=S.SUBMITTED).order_by("updated_at", "id"),
         "overdue": claims_for_lists()

@@ -6,6 +6,7 @@ app_name = "factcheck"
 
 urlpatterns = [
     path("", views.desk, name="desk"),
+    path("triage/", views.triage, name="triage"),
     path("articles/", views.article_list, name="articles"),
     path("articles/import/", views.import_page, name="import"),
     path("articles/<int:pk>/", views.article_detail, name="article"),

@@ -5,6 +5,7 @@ from factcheck.views.desk import desk, healthz
 from factcheck.views.imports import import_page
 from factcheck.views.library import claim_cite, claim_same, library
 from factcheck.views.media import keyframe_file, media_detail, media_file, media_new, media_retry
+from factcheck.views.triage import triage
 
 __all__ = [
     "article_detail",
@@ -25,4 +26,5 @@ __all__ = [
     "media_new",
     "media_retry",
     "notification_settings",
+    "triage",
 ]

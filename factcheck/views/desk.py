@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from factcheck import roles, selectors
+from factcheck.forms.claims import reviewer_choices
 
 PER_PAGE = 10
 
@@ -37,7 +38,8 @@ def desk(request):
             "page": page,
         }
         panels.append({**panel, "count": page.paginator.count})
-    return render(request, "factcheck/desk.html", {"panels": panels, "editor": editor})
+    context = {"panels": panels, "editor": editor, "reviewers": reviewer_choices() if editor else []}
+    return render(request, "factcheck/desk.html", context)
 
 
 @never_cache
