@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from factcheck import highlight, roles, selectors, transitions, workflow
@@ -118,6 +120,17 @@ def article_flag(request, pk: int):
         messages.error(request, error.message)
         return redirect("factcheck:article", pk=article.pk)
     messages.success(request, f"Flagged claim #{claim.pk} for checking.")
+    overlaps = (
+        article.claims.filter(span_start__lt=end, span_end__gt=start)
+        .exclude(pk=claim.pk)
+        .exclude(status=Claim.Status.DISMISSED)
+        .values_list("pk", flat=True)[:5]
+    )
+    if overlaps:
+        links = format_html_join(
+            ", ", '<a href="{}">claim #{}</a>', ((reverse("factcheck:claim", args=[pk]), pk) for pk in overlaps)
+        )
+        messages.warning(request, format_html("It overlaps {} already on the desk.", links))
     return redirect(f"{article.get_absolute_url()}#claim-{claim.pk}")
 
 
