@@ -13,7 +13,7 @@ __all__ = ["pytestmark"]
 
 
 @pytest.fixture
-def article(people, settings):
+def article(people, settings):  # noqa: F811
     settings.SUGGESTIONS_PER_ARTICLE, settings.SUGGESTION_THRESHOLD = 4, 0.0
     return importing.import_text(title="", body=PANJSHIR, user=people["editor"]).article
 
