@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from factcheck import roles, visibility
-from factcheck.models import Claim, Comment, Evidence
+from factcheck.models import Claim, Comment, Evidence, Tag
+from factcheck.notifications import notices
 from factcheck.roles import is_assigned
 from factcheck.workflow import Invalid, NotAllowed
 
@@ -83,11 +84,43 @@ def check_comment(claim: Claim, actor, body: str, *, comment: Comment | None = N
 
 
 def comment_add(claim: Claim, *, actor, body: str) -> Comment:
+    """A comment; each desk member it mentions as @username is told under their bell."""
     body = check_comment(claim, actor, body)
     with transaction.atomic():
         comment = Comment.objects.create(claim=claim, author=actor, body=body)
         _touch(claim)
+        notices.mentioned(comment)
     return comment
+
+
+MAX_TAGS = 10
+
+
+def check_tags(claim: Claim, actor, names: list[str]) -> list[str]:
+    """Refuse topics that may not be set; the cleaned names (case kept, duplicates dropped)."""
+    if not may_contribute(claim, actor):
+        raise NotAllowed("Only editors and the assigned reviewer can set a claim's topics.")
+    cleaned: dict[str, str] = {}
+    for name in names:
+        name = " ".join(str(name).split())
+        if not name:
+            continue
+        if len(name) > 60 or any(not ch.isprintable() for ch in name):
+            raise Invalid(f"“{name[:60]}” is not a topic: at most 60 printable characters.")
+        cleaned.setdefault(name.casefold(), name)
+    if len(cleaned) > MAX_TAGS:
+        raise Invalid(f"At most {MAX_TAGS} topics on a claim.")
+    return list(cleaned.values())
+
+
+def set_tags(claim: Claim, *, actor, names: list[str]) -> list[Tag]:
+    """Give the claim exactly these topics, creating the new ones."""
+    names = check_tags(claim, actor, names)
+    with transaction.atomic():
+        tags = [Tag.objects.filter(name__iexact=n).first() or Tag.objects.create(name=n) for n in names]
+        claim.tags.set(tags)
+        _touch(claim)
+    return tags
 
 
 def comment_edit(comment: Comment, *, actor, body: str) -> Comment:

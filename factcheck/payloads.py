@@ -78,6 +78,7 @@ def claim_json(claim: Claim, *, public: bool, absolute: Callable[[str], str]) ->
             "sha256": media.sha256,
         },
         "reason": claim.reason,
+        "tags": [tag.slug for tag in claim.tags.all()],
         "priority": claim.priority,
         # The CMS sees every claim it can see as published: a correction waiting for
         # approval is the desk's business until it is approved.

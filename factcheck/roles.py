@@ -100,4 +100,5 @@ def available_actions(claim: Claim, user) -> set[str]:
         actions.add("comment")
         if claim.status != Claim.Status.DISMISSED:
             actions.add("evidence")
+        actions.add("tags")
     return actions

@@ -94,6 +94,7 @@ def claim_detail(pk: int) -> Claim:
             Prefetch("assignments", queryset=Assignment.objects.select_related("reviewer", "assigned_by")),
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
             "evidence__added_by",
+            "tags",
         )
         .get(pk=pk)
     )

@@ -54,11 +54,11 @@ def test_claim_page_query_count_is_fixed(
         contributions.evidence_add(claim, actor=editor_user, url=f"https://example.org/{n}")
     client.force_login(editor_user)
     # + claim (article, media, creator); verdicts, events, assignments, comments, evidence, evidence
-    # authors; the assign form's reviewers; the verdict form's ratings (once: the rating has an empty
-    # choice, the reviewer must pick one); "checked before": the library index's MAX(id) (no
+    # authors, topics; the assign form's reviewers; the verdict form's ratings (once: the rating has an
+    # empty choice, the reviewer must pick one); "checked before": the library index's MAX(id) (no
     # fact-check matches here, so no rows to read)
     warm_indexes()
-    with django_assert_num_queries(BASE + 1 + 6 + 1 + 1 + 1):
+    with django_assert_num_queries(BASE + 1 + 7 + 1 + 1 + 1):
         response = client.get(f"/claims/{claim.pk}/")
     assert response.content.count(b"Comment ") == rows
 

@@ -58,10 +58,10 @@ def test_the_threshold_holds_back_weak_candidates(editor_user, settings):
 
 def test_a_captions_claim_about_its_photo_is_an_image_claim_on_that_media(editor_user, settings):
     settings.SUGGESTION_THRESHOLD = 0.0
+    photos = [importing.MediaData("image", "", HERALD, ""), importing.MediaData("image", "", "A street in Harare", "")]
     data = importing.ArticleData(
-        title="Zimbabwe", body="The army took over state television on Wednesday, officials said.",
-        media=[importing.MediaData("image", "", HERALD, ""), importing.MediaData("image", "", "A street in Harare", "")],
-    )  # fmt: skip
+        title="Zimbabwe", body="The army took over state television on Wednesday, officials said.", media=photos
+    )
     result = importing.import_article(data, source=Article.Source.API)
     claim = result.article.claims.get(kind=Claim.Kind.IMAGE)
     assert claim.text == HERALD and claim.span_start is None

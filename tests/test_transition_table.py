@@ -16,7 +16,7 @@ from factcheck.workflow.core import PERFORMERS
 S = Claim.Status
 ROWS = list(TABLE.values())
 PEOPLE = ["editor_user", "assigned_reviewer", "other_reviewer"]
-CONTRIBUTE = {"evidence", "comment"}
+CONTRIBUTE = {"evidence", "comment", "tags"}
 
 
 def row_id(row):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -39,7 +41,7 @@ def test_editor_desk_query_count_is_fixed(client, editor_user, make_claim, rows,
     with django_assert_num_queries(4 + 2 * 3 + 1 + 3 * 1 + 1 + 1):
         response = client.get("/")
     assert response.status_code == 200
-    assert response.content.count(b"/claims/") == 2 * min(rows, 10)
+    assert len(re.findall(rb'href="/claims/\d+/"', response.content)) == 2 * min(rows, 10)
 
 
 @pytest.mark.parametrize("rows", [1, 12])
@@ -51,7 +53,7 @@ def test_reviewer_desk_query_count_is_fixed(client, assigned_reviewer, make_clai
     with django_assert_num_queries(4 + 3 + 3):
         response = client.get("/")
     assert response.status_code == 200
-    assert response.content.count(b"/claims/") == min(rows, 10)
+    assert len(re.findall(rb'href="/claims/\d+/"', response.content)) == min(rows, 10)
 
 
 @pytest.mark.parametrize("who", ["editor_user", "assigned_reviewer", "other_reviewer"])

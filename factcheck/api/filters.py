@@ -1,6 +1,7 @@
 """Filters of the list endpoints (django-filter)."""
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
@@ -8,6 +9,21 @@ from rest_framework.exceptions import ValidationError
 from factcheck import visibility
 from factcheck.importing.data import canonical_url
 from factcheck.models import Article, Claim
+
+
+class WholeNumberFormField(forms.IntegerField):
+    """Digits only: Django's IntegerField reads "1.0" as 1, and django-filter's NumberFilter "1.5" as 1.5
+    (then 1 to the database)."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value not in self.empty_values else ""
+        if text and not (text.isascii() and text.isdigit()):
+            raise forms.ValidationError("Give a whole number.", code="invalid")
+        return super().to_python(value)
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = WholeNumberFormField
 
 
 class SyncFilterSet(django_filters.FilterSet):
@@ -33,11 +49,12 @@ class ClaimFilter(SyncFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices, method="filter_status")
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
     rating = django_filters.CharFilter(method="filter_rating", label="Slug of the published rating.")
-    article = django_filters.NumberFilter(field_name="article_id", min_value=1, max_value=2**63 - 1)
+    article = WholeNumberFilter(field_name="article_id", min_value=1, max_value=2**63 - 1)
+    tag = django_filters.CharFilter(field_name="tags__slug", label="Slug of a topic the claim has.")
 
     class Meta:
         model = Claim
-        fields = ["status", "kind", "rating", "article", "updated_since"]
+        fields = ["status", "kind", "rating", "article", "tag", "updated_since"]
 
     def filter_rating(self, queryset, name, value):
         return queryset.rated(value)  # the rating of the verdict in force

@@ -13,6 +13,7 @@ def claims_for(user) -> QuerySet[Claim]:
     queryset = Claim.objects.select_related("article", "media").prefetch_related(
         Prefetch("verdicts", queryset=verdicts),
         Prefetch("evidence", queryset=Evidence.objects.order_by("added_at", "id")),
+        "tags",
     )
     return visibility.claims_visible_to(user, queryset)
 

@@ -24,6 +24,36 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+def whole_number(data) -> int | None:
+    """A JSON integer, or a string of digits (a form field): never a float ("1.5", 1.0), a
+    boolean (true is 1 to Python) or anything else. None when it is not one."""
+    if isinstance(data, bool) or not isinstance(data, int | str):
+        return None
+    text = str(data).strip()
+    digits = text[1:] if text[:1] in "+-" else text
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+        return None
+    return int(text)
+
+
+class WholeNumberField(serializers.IntegerField):
+    """DRF's IntegerField takes 1.0, "1.0" and true; this one takes whole numbers only."""
+
+    def to_internal_value(self, data):
+        if whole_number(data) is None:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class WholeNumberRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object by id: DRF's PrimaryKeyRelatedField looks 1.5 and true up as id 1."""
+
+    def to_internal_value(self, data):
+        if whole_number(data) is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class RatingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rating
@@ -89,6 +119,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     revisions = VerdictSerializer(many=True, help_text="Earlier published revisions, newest first.")
     evidence = EvidenceOutSerializer(many=True)
     links = serializers.DictField(child=serializers.CharField())
+    tags = serializers.ListField(child=serializers.SlugField(), help_text="Slugs of the claim's topics.")
     checkworthiness = CheckworthinessSerializer(
         allow_null=True, help_text="A suggestion's check-worthiness score (desk only; null for flagged claims)."
     )
@@ -96,7 +127,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "article", "kind", "text", "span", "attribution", "media", "reason", "priority", "status",
+            "id", "article", "kind", "text", "span", "attribution", "media", "reason", "tags", "priority", "status",
             "suggested", "checkworthiness", "created_at", "updated_at", "verdict", "pending_verdict", "revisions",
             "evidence", "links",
         ]  # fmt: skip
@@ -151,15 +182,17 @@ class ArticleInSerializer(StrictSerializer):
 
 
 class FlagInSerializer(StrictSerializer):
-    article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
+    article = WholeNumberRelatedField(queryset=Article.objects.all())
     kind = serializers.ChoiceField(choices=Claim.Kind.choices, default=Claim.Kind.STATEMENT)
     text = serializers.CharField(max_length=5000)
-    start = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    end = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    start = WholeNumberField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
+    end = WholeNumberField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True)
     attribution = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     priority = serializers.ChoiceField(choices=Claim.Priority.choices, default=Claim.Priority.NORMAL)
-    media = serializers.IntegerField(required=False, allow_null=True, help_text="Id of the article's media item.")
+    media = WholeNumberField(
+        min_value=1, max_value=2**63 - 1, required=False, allow_null=True, help_text="Id of the article's media item."
+    )
 
 
 class NoteInSerializer(StrictSerializer):

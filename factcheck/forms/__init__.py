@@ -6,6 +6,7 @@ from factcheck.forms.claims import (
     FlagForm,
     MediaFlagForm,
     NoteForm,
+    TagsForm,
     VerdictForm,
 )
 from factcheck.forms.imports import IMPORT_FORMS, FeedForm, PasteForm, UploadForm, UrlForm
@@ -21,6 +22,7 @@ __all__ = [
     "MediaFlagForm",
     "NoteForm",
     "PasteForm",
+    "TagsForm",
     "UploadForm",
     "UrlForm",
     "VerdictForm",

@@ -136,6 +136,22 @@ class EvidenceForm(_ActionForm):
         return data
 
 
+class TagsForm(_ActionForm):
+    submit_label = "Save topics"
+    submit_class = "btn-outline-primary"
+    tags = forms.CharField(
+        required=False, max_length=800, label="Topics", help_text="Separated by commas, e.g. elections, health."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.claim is not None and not self.is_bound:
+            self.initial["tags"] = ", ".join(t.name for t in self.claim.tags.all())
+
+    def names(self) -> list[str]:
+        return [n for n in self.cleaned_data["tags"].split(",") if n.strip()]
+
+
 class CommentForm(_ActionForm):
     submit_label = "Comment"
     submit_class = "btn-outline-primary"

@@ -13,6 +13,7 @@ from factcheck.models.claims import (
     Rating,
     Verdict,
 )
+from factcheck.models.desk import Notice, SavedView, Tag
 from factcheck.models.imports import Feed, ImportRecord
 from factcheck.models.library import ClaimMatch, FactCheck, LibraryFeed
 from factcheck.models.notifications import NotificationChannel, NotificationPreference
@@ -35,8 +36,11 @@ __all__ = [
     "LibraryFeed",
     "Media",
     "NotificationChannel",
+    "Notice",
     "NotificationPreference",
     "Rating",
+    "SavedView",
+    "Tag",
     "Verdict",
     "WebhookAttempt",
     "WebhookDelivery",

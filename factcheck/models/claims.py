@@ -128,6 +128,7 @@ class Claim(models.Model):
         choices=[("high", "High"), ("medium", "Medium"), ("low", "Low")],
     )  # fmt: skip
     score_reasons = models.JSONField(default=list, blank=True, editable=False)
+    tags = models.ManyToManyField("factcheck.Tag", blank=True, related_name="claims", help_text="Topics.")
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     # Written only by factcheck.workflow.
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUGGESTED, editable=False)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from factcheck import webhooks
 from factcheck.models import Event, NotificationChannel, WebhookDelivery
-from factcheck.notifications import audience, messages
+from factcheck.notifications import audience, messages, notices
 from factcheck.notifications.audience import email_choices, set_email_choices
 from factcheck.transitions import Audience, Transition
 
@@ -50,6 +50,7 @@ def outbox_for_event(event: Event, row: Transition) -> list[WebhookDelivery]:
 
 def queue_for_event(event: Event, row: Transition) -> list[WebhookDelivery]:
     """Write the event's messages to the outbox (call inside its transaction); they are sent after the commit."""
+    notices.for_event(event, row)  # the bell, in the same transaction
     deliveries = WebhookDelivery.objects.bulk_create(outbox_for_event(event, row))
     for delivery in deliveries:
         webhooks.send_soon(delivery)

@@ -14,9 +14,10 @@ def _active_with_email() -> QuerySet:
     return get_user_model().objects.filter(is_active=True).exclude(email="")
 
 
-def people(event: Event, row: Transition) -> list:
-    """The people this event concerns (not its actor), before their email choices."""
-    users = _active_with_email()
+def people(event: Event, row: Transition, *, with_email: bool = True) -> list:
+    """The people this event concerns (not its actor), before their email choices; only
+    those with an address unless ``with_email`` is false (the bell needs none)."""
+    users = _active_with_email() if with_email else get_user_model().objects.filter(is_active=True)
     if row.audience is Audience.NEW_REVIEWER:
         found = users.filter(pk=(event.data or {}).get("reviewer"))
     elif row.audience is Audience.EDITORS:

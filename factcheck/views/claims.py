@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from factcheck import contributions, highlight, roles, selectors, transitions, workflow
-from factcheck.forms import AssignForm, CommentForm, CorrectForm, EvidenceForm, NoteForm, VerdictForm
+from factcheck.forms import AssignForm, CommentForm, CorrectForm, EvidenceForm, NoteForm, TagsForm, VerdictForm
 from factcheck.library import matches
 from factcheck.media import similar
 from factcheck.models import Action, Claim, Comment, Event
@@ -24,6 +24,7 @@ INPUT_FORMS = {Action.ASSIGN: AssignForm, Action.SUBMIT: VerdictForm, Action.COR
 CONTRIBUTIONS = {
     "evidence": (EvidenceForm, "Add evidence", "Evidence added."),
     "comment": (CommentForm, "", "Comment added."),
+    "tags": (TagsForm, "Topics", "Topics saved."),
 }
 TONE_CSS = {
     Tone.PRIMARY: "btn-primary",
@@ -51,6 +52,8 @@ def _perform(name: str, claim: Claim, user, form) -> str:
         contributions.evidence_add(claim, actor=user, url=data["url"], description=data["description"])
     elif name == "comment":
         contributions.comment_add(claim, actor=user, body=form.cleaned_data["body"])
+    elif name == "tags":
+        contributions.set_tags(claim, actor=user, names=form.names())
     else:
         workflow.perform(name, claim, actor=user, **form.workflow_inputs())
         return transitions.transition(name).done
