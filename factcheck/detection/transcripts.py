@@ -28,7 +28,7 @@ _LOOKS_LIKE_SPEAKER = re.compile(r"^(?:[A-Z][A-Z .’'()-]+|(?:[A-Z][\w’'-]*\.
 
 
 def _tsv(text: str) -> list[Line]:
-    lines = []
+    lines: list[Line] = []
     for row in csv.reader(io.StringIO(text), delimiter="\t"):
         if not row or not "".join(row).strip():
             continue

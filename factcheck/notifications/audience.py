@@ -17,9 +17,9 @@ def _active_with_email() -> QuerySet:
 def people(event: Event, row: Transition, *, with_email: bool = True) -> list:
     """The people this event concerns (not its actor), before their email choices; only
     those with an address unless ``with_email`` is false (the bell needs none)."""
-    users = _active_with_email() if with_email else get_user_model().objects.filter(is_active=True)
+    users: QuerySet = _active_with_email() if with_email else get_user_model().objects.filter(is_active=True)
     if row.audience is Audience.NEW_REVIEWER:
-        found = users.filter(pk=(event.data or {}).get("reviewer"))
+        found = users.filter(pk__in=[(event.data or {}).get("reviewer")])
     elif row.audience is Audience.EDITORS:
         found = users.filter(pk__in=roles.approvers().values("pk"))
         if event.actor_id is not None:
