@@ -1,6 +1,7 @@
 """The fact-check library at scale, through the database: importing a ClaimReview feed, searching 100,000
-fact-checks (factcheck.library.matches.search: one MAX(id) query, then the in-memory matcher) side by side
-with brute-force scans in the same run, and what matching the suggestions costs an article's import.
+fact-checks (factcheck.library.matches.search: one MAX(id) query, then the in-memory matcher; and the same
+searches as GET /api/v1/factchecks/?q=) side by side with brute-force scans in the same run, and what matching
+the suggestions costs an article's import.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench .venv/bin/python scripts/bench_library.py
 
@@ -32,10 +33,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import override_settings, setup_test_environment  # noqa: E402
 
-from factcheck import background  # noqa: E402
+from factcheck import background, roles  # noqa: E402
 from factcheck.importing import import_text  # noqa: E402
 from factcheck.importing.pipeline import MATCH_CLAIMS_TASK  # noqa: E402
 from factcheck.library import matches, sources, store  # noqa: E402
@@ -56,10 +60,33 @@ WORDS = re.compile(r"\w+")
 LABEL = 64
 
 
-def ms(values: list[float]) -> str:
+def ms(values: list[float], cpu: list[float] | None = None) -> str:
+    """Median and p95 wall time; with ``cpu``, this process's median CPU time too (what a busy machine's other
+    processes do not add)."""
     ordered = sorted(values)
     median, p95 = statistics.median(ordered) * 1000, ordered[max(int(0.95 * len(ordered)) - 1, 0)] * 1000
-    return f"median {median:8.2f} ms   p95 {p95:8.2f} ms"
+    return f"median {median:8.2f} ms   p95 {p95:8.2f} ms" + (
+        f"   CPU median {statistics.median(cpu) * 1000:6.2f} ms" if cpu else ""
+    )
+
+
+class Timer:
+    """Wall and CPU time of each timed block: ``with timer: ...``."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def __enter__(self) -> "Timer":
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall.append(time.perf_counter() - self._wall)
+        self.cpu.append(time.process_time() - self._cpu)
+
+    def __str__(self) -> str:
+        return ms(self.wall, self.cpu)
 
 
 def rss_mb() -> tuple[float, float]:
@@ -153,6 +180,8 @@ def bench_search(documents: list[clef.Document], rng: random.Random) -> None:
     del rows
     print(f"\n2. Searching the library: {FactCheck.objects.count():,} fact-checks ({len(documents):,} CLEF claims "
           f"+ variants) bulk-created in {stored:.1f} s")  # fmt: skip
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"   {'load average of the machine (1, 5, 15 minutes)':<{LABEL}} {load} on {os.cpu_count()} CPUs")
     dev, train = clef.load_split("dev"), clef.load_split("train")
     tweets = list(dev.queries.values()) + list(train.queries.values())
     first, queries = tweets[-1], tweets[:SEARCHES]
@@ -167,16 +196,24 @@ def bench_search(documents: list[clef.Document], rng: random.Random) -> None:
     print(f"   {'RSS after loading the index (before it)':<{LABEL}} {after:8.0f} MB   ({before:.0f} MB)")
     print(f"   {'peak RSS so far (resource.getrusage ru_maxrss)':<{LABEL}} {peak:8.0f} MB")
 
-    product, found = [], []
+    product, found = Timer(), []
     for text in queries:
-        start = time.perf_counter()
-        found.append(matches.search(text))
-        product.append(time.perf_counter() - start)
-    matcher, alone = matches._LOADED.matcher, []  # the same searches without the database, for the breakdown
+        with product:
+            found.append(matches.search(text))
+    api = Client()  # the same searches through the API, as an editor's session asks them
+    editor = get_user_model().objects.create_user("bench-editor", password="x")  # noqa: S106 - a throwaway database
+    editor.groups.add(Group.objects.get(name=roles.EDITORS))
+    api.force_login(editor)
+    api.get("/api/v1/factchecks/", {"q": queries[0]})  # untimed: the session and the view warm up
+    through_api = Timer()
     for text in queries:
-        start = time.perf_counter()
-        matcher.search(" ".join(text.split())[:5000], matches.SHOWN)
-        alone.append(time.perf_counter() - start)
+        with through_api:
+            response = api.get("/api/v1/factchecks/", {"q": text, "limit": matches.SHOWN})
+        assert response.status_code == 200 and response.json()["results"], response.content[:200]
+    matcher, alone = matches._LOADED.matcher, Timer()  # the same searches without the database, for the breakdown
+    for text in queries:
+        with alone:
+            matcher.search(" ".join(text.split())[:5000], matches.SHOWN)
 
     # Brute force 1: every document scored in Python by word overlap (the tokens made beforehand, untimed).
     ids, tokens = [], []
@@ -207,19 +244,20 @@ def bench_search(documents: list[clef.Document], rng: random.Random) -> None:
                 sql.append(time.perf_counter() - start)
 
     hits = sum(1 for f in found if f)
-    print(f"   {f'search, {len(queries)} tweets (MAX(id) query + matcher + rows)':<{LABEL}} {ms(product)}"
+    print(f"   {f'search, {len(queries)} tweets (MAX(id) query + matcher + rows)':<{LABEL}} {product}"
           f"   ({hits} with a match)")  # fmt: skip
-    print(f"   {'  of which the matcher alone (Matcher.search, no database)':<{LABEL}} {ms(alone)}")
+    print(f"   {'  of which the matcher alone (Matcher.search, no database)':<{LABEL}} {alone}")
+    print(f"   {f'GET /api/v1/factchecks/?q=, the same {len(queries)} tweets (session)':<{LABEL}} {through_api}")
     print(f"   {f'brute force: Python word-overlap scan of all rows, {len(python)} tweets':<{LABEL}} {ms(python)}")
     if sql:
         print(f"   {f'brute force: PostgreSQL ts_rank over all rows, {len(sql)} tweets':<{LABEL}} {ms(sql)}")
-    product_median = statistics.median(product)
+    product_median = statistics.median(product.wall)
     print(f"   {'ratio Python scan / product (medians)':<{LABEL}} {statistics.median(python) / product_median:8.1f} x")
     if sql:
         ratio = statistics.median(sql) / product_median
         print(f"   {'ratio PostgreSQL ts_rank / product (medians)':<{LABEL}} {ratio:8.1f} x")
-    verdict = "met" if product_median <= 0.05 else "NOT met"
-    print(f"   {'target: <= 50 ms median per search':<{LABEL}} {verdict}")
+    verdict = "met" if max(product_median, statistics.median(through_api.wall)) <= 0.05 else "NOT met"
+    print(f"   {'target: <= 50 ms median per search (search and API)':<{LABEL}} {verdict}")
 
 
 def bench_article_import() -> None:

@@ -1,8 +1,11 @@
 """Speed and memory of the desk's hot paths, on a throwaway database.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench python scripts/benchmark.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench python scripts/benchmark.py --library
 
-Prints one line per figure; nothing here asserts (targets belong in the README)."""
+Prints one line per figure; nothing here asserts (targets belong in the README). ``--library`` runs the
+fact-check library's benchmark instead (scripts/bench_library.py: a 10,000-item ClaimReview feed, searches
+over 100,000 fact-checks, matching an article's suggestions), on its own throwaway database."""
 
 import os
 import statistics
@@ -23,6 +26,13 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 import django  # noqa: E402
 
 django.setup()
+
+if __name__ == "__main__" and "--library" in sys.argv[1:]:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_library
+
+    bench_library.main()
+    sys.exit(0)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -8,7 +8,6 @@ import gzip
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -649,7 +648,8 @@ def test_hostile_nesting_does_not_break_the_reader():
     assert isinstance(refused, Refused)
 
 
-def test_a_datafeed_of_ten_thousand_items_parses_in_well_under_two_seconds():
+def test_a_datafeed_of_ten_thousand_items_parses_whole():
+    # Its speed is measured by scripts/bench_library.py, not asserted here (shared machines are noisy).
     feed = {
         "@type": "DataFeed",
         "dataFeedElement": [
@@ -670,13 +670,8 @@ def test_a_datafeed_of_ten_thousand_items_parses_in_well_under_two_seconds():
             for index in range(10_000)
         ],
     }  # fmt: skip
-    content = json.dumps(feed).encode()
-    start = time.perf_counter()
-    results = records_from_file("feed.json", content)
-    elapsed = time.perf_counter() - start
-    print(f"10,000-item DataFeed ({len(content) / 1e6:.1f} MB): {elapsed:.2f} s")
+    results = records_from_file("feed.json", json.dumps(feed).encode())
     assert len(records(results)) == 10_000
-    assert elapsed < 5.0  # generous for a loaded CI machine: about 0.6 s on 2 cores
 
 
 def test_the_parsing_layer_imports_no_django():

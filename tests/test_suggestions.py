@@ -233,3 +233,12 @@ def test_the_api_gives_editors_the_score_and_hides_it_from_the_cms(editor_user, 
     data = client.get(f"/api/v1/claims/{claim.pk}/").json()
     assert data["checkworthiness"]["band"] == claim.score_band
     assert data["checkworthiness"]["score"] == pytest.approx(claim.score)
+
+
+def test_the_production_defaults_keep_ten_at_most_and_no_low_band(editor_user, settings):
+    settings.SUGGESTIONS_PER_ARTICLE, settings.SUGGESTION_THRESHOLD = 10, None  # newsroom/settings.py's defaults
+    article = _import_panjshir(editor_user).article
+    claims = list(article.claims.all())
+    assert 0 < len(claims) <= 10
+    assert all(c.score_band in ("high", "medium") for c in claims)
+    assert article.candidates, "the rest stay available"

@@ -39,6 +39,13 @@ class LibraryFeedAdmin(admin.ModelAdmin):
         if not change and not obj.added_by_id:
             obj.added_by = request.user
         super().save_model(request, obj, form, change)
+        if change:
+            return
+        if obj.active:  # a new subscription is read at once, not at the next scheduled poll
+            background.enqueue_on_commit(sources.POLL_TASK, obj.pk)
+            messages.info(request, f"Polling {obj} now; its fact-checks appear in the library as they come in.")
+        else:
+            messages.info(request, f"{obj} is paused: it will be polled once it is active.")
 
     @admin.action(description="Poll selected feeds now")
     def poll_now(self, request, queryset):

@@ -80,7 +80,7 @@ def search_many(
     extra = 1 if skip_claims else 0
     found = [[(m.id, m.score) for m in matches] for matches in matcher.search_many(texts, limit=limit + extra)]
     ids = {pk for matches in found for pk, _ in matches}
-    rows = FactCheck.objects.select_related("rating").in_bulk(ids) if ids else {}
+    rows = FactCheck.objects.select_related("rating").defer("item").in_bulk(ids) if ids else {}  # not the JSON
     results = []
     for n, matches in enumerate(found):
         skip = skip_claims[n] if skip_claims else None

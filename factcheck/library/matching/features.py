@@ -1,16 +1,18 @@
 """Features of (query, candidate fact-check) pairs for the learned reranker.
 
 Everything here is computed for the few candidates of one query (tens of rows), from the term counts the
-BM25 fields keep and from the candidates' texts, so its cost does not grow with the size of the index.
+BM25 fields keep, what the matcher keeps of each document (``Described``: its terms in order, its names and
+numbers, as ids) and the candidates' texts (character n-grams), so its cost does not grow with the size of
+the index. It is vectorised over the candidates: no Python loop runs per candidate.
 """
 
 import math
-from collections.abc import Container, Sequence
-from dataclasses import dataclass
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import text
+from . import ragged, text
 from .bm25 import BM25Field
 from .chargrams import CharGrams
 
@@ -65,8 +67,50 @@ def prepare(query: str, author_weight: float = 1.0, known: Container[str] | None
     return Query(f"{prose} {author}".strip(), text.terms(prose), text.terms(author), author_weight)
 
 
-def _bigrams(terms: Sequence[str]) -> set[tuple[str, str]]:
-    return set(zip(terms, terms[1:], strict=False))
+Pairs = tuple[np.ndarray, np.ndarray]  # (position among the candidates, id), candidate after candidate
+
+
+@dataclass
+class Lexicon:
+    """Ids for the strings the features compare: terms (the BM25 vocabulary's), names and numbers."""
+
+    terms: dict[str, int] = field(default_factory=dict)
+    names: dict[str, int] = field(default_factory=dict)
+    numbers: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Described:
+    """The candidates as the features read them."""
+
+    terms: Pairs  # term ids in text order: the claim's, -1, the title's
+    names: Pairs  # its distinct capitalised words (``text.capitalised`` of claim and of title)
+    numbers: Pairs  # its distinct numbers (``text.numbers``)
+    lengths: np.ndarray  # characters of claim + title
+    lexicon: Lexicon
+
+
+def mentions(claim: str, title: str, lexicon: Lexicon) -> tuple[list[int], list[int]]:
+    """A document's distinct name and number ids (``Described``); new ones are added to the lexicon."""
+    names = {lexicon.names.setdefault(name, len(lexicon.names)) for name in text.capitalised(claim)}
+    names.update(lexicon.names.setdefault(name, len(lexicon.names)) for name in text.capitalised(title))
+    numbers = {lexicon.numbers.setdefault(n, len(lexicon.numbers)) for n in text.numbers(f"{claim} {title}")}
+    return sorted(names), sorted(numbers)
+
+
+def describe(texts: Sequence[tuple[str, str]]) -> Described:
+    """``Described`` made from the texts alone, with a lexicon of their own (for texts nobody indexed)."""
+    lexicon = Lexicon()
+    sequences, names, numbers = [], [], []
+    for claim, title in texts:
+        claim_ids, title_ids = ([lexicon.terms.setdefault(t, len(lexicon.terms)) for t in text.terms(value)]
+                                for value in (claim, title))  # fmt: skip
+        sequences.append([*claim_ids, -1, *title_ids])
+        found = mentions(claim, title, lexicon)
+        names.append(found[0])
+        numbers.append(found[1])
+    lengths = np.array([len(claim) + len(title) for claim, title in texts], dtype=np.int64)
+    return Described(ragged.of(sequences), ragged.of(names), ragged.of(numbers), lengths, lexicon)
 
 
 def compute(
@@ -77,9 +121,11 @@ def compute(
     fields: tuple[BM25Field, BM25Field, BM25Field],
     chars: CharGrams,
     dense: np.ndarray | None = None,
+    described: Described | None = None,
 ) -> np.ndarray:
     """Feature matrix (len(rows) x len(NAMES)). ``first_stage`` holds the candidates' first-stage BM25 in rank
-    order; ``texts`` their (claim, title); ``dense`` their embedding cosines to the query, if any."""
+    order; ``texts`` their (claim, title); ``dense`` their embedding cosines to the query, if any;
+    ``described`` what the matcher keeps of them (made from ``texts`` if not given)."""
     combined, claim_field, title_field = fields
     n = len(rows)
     out = np.zeros((n, len(NAMES)), dtype=np.float64)
@@ -87,49 +133,61 @@ def compute(
         return out
     out[:, 0] = first_stage
     out[:, 1] = first_stage / max(float(first_stage.max()), 1e-6)
+    combined_entries, title_entries = combined.entries(rows), title_field.entries(rows)
     out[:, 2] = claim_field.scores_for(query.terms, rows, query.weights)
-    out[:, 3] = title_field.scores_for(query.terms, rows, query.weights)
+    out[:, 3] = title_field.scores_for(query.terms, rows, query.weights, title_entries)
     out[:, 4] = np.log1p(np.arange(n))
-    counts = combined.counts[rows]
+
+    # Word overlaps, from the candidates' stored term counts (only their own terms, never the vocabulary's).
     ids, _ = combined.query(query.terms)
-    unique = np.unique(ids)
-    idf_all = combined.idf(np.arange(counts.shape[1]))
-    present = (counts > 0).astype(np.float64)
-    doc_mass = np.asarray(present @ idf_all).ravel()
-    in_query = np.zeros(counts.shape[1])
-    in_query[unique] = 1.0
-    shared_mass = np.asarray(present @ (idf_all * in_query)).ravel()
+    unique, times = np.unique(ids, return_counts=True)
+    idf_all = combined.idf_all
+    owner, terms, counts = combined_entries
+    idf = idf_all[terms]
+    shared = np.isin(terms, unique)
+    doc_mass = np.bincount(owner, idf.astype(np.float64), minlength=n)
+    shared_idf = idf * shared
+    shared_mass = np.bincount(owner, shared_idf, minlength=n)
     query_mass = float(idf_all[unique].sum()) + 1e-9
     out[:, 6] = shared_mass / query_mass
     out[:, 7] = shared_mass / (doc_mass + 1e-9)
-    out[:, 22] = np.asarray(present.multiply((idf_all * in_query)[None, :]).max(axis=1).todense()).ravel()
-    weighted = counts.multiply(idf_all[None, :]).tocsr()
-    q_vec = np.zeros(counts.shape[1])
-    np.add.at(q_vec, ids, idf_all[ids]) if len(ids) else None
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel()) * (np.linalg.norm(q_vec) + 1e-9)
-    out[:, 5] = np.asarray(weighted @ q_vec).ravel() / (norms + 1e-9)
-    query_bigrams = _bigrams(query.terms)
-    query_terms = set(query.terms)
-    query_numbers = text.numbers(query.normalised)
+    np.maximum.at(out[:, 22], owner, shared_idf)
+    weighted = counts * idf  # TF-IDF of the candidates' terms
+    q_weight = idf_all[unique].astype(np.float64) * times  # the query's TF-IDF, over its known terms
+    at = np.minimum(np.searchsorted(unique, terms), max(len(unique) - 1, 0))
+    q_of_term = np.where(shared, q_weight[at] if len(unique) else 0.0, 0.0)
+    norms = np.sqrt(np.bincount(owner, weighted * weighted, minlength=n)) * (np.linalg.norm(q_weight) + 1e-9)
+    out[:, 5] = np.bincount(owner, weighted * q_of_term, minlength=n) / (norms + 1e-9)
+
+    # Share of the title's IDF mass found in the query (a title term as often as it occurs).
+    t_owner, t_terms, t_counts = title_entries
+    t_weights = t_counts * title_field.idf_all[t_terms]
+    vocabulary = combined.vocabulary.ids
+    t_found = np.isin(t_terms, [vocabulary[term] for term in query.terms if term in vocabulary])
+    out[:, 8] = np.bincount(t_owner, t_weights * t_found, minlength=n) / (
+        np.bincount(t_owner, t_weights, minlength=n) + 1e-9
+    )
+
+    # Word pairs of the claim and of the title that the query has too; names; numbers; length.
+    if described is None:
+        described = describe(texts)
+    lexicon = described.lexicon
+    query_ids = np.array([lexicon.terms.get(term, -1) for term in query.terms], dtype=np.int64)
+    out[:, 9] = _shared_bigrams(query_ids, described.terms, n, len(lexicon.terms))
+    query_numbers = _known(text.numbers(query.normalised), lexicon.numbers)
+    owner, numbers = described.numbers
+    shared_numbers = np.bincount(owner[np.isin(numbers, query_numbers)], minlength=n)
+    out[:, 11] = shared_numbers
+    out[:, 12] = np.bincount(owner, minlength=n) - shared_numbers
     query_names = text.capitalised(query.normalised) | {term.lower() for term in query.normalised.split()}
+    owner, names = described.names
+    shared_names = np.bincount(owner[np.isin(names, _known(query_names, lexicon.names))], minlength=n)
+    out[:, 13] = shared_names / (np.bincount(owner, minlength=n) + 1.0)
+    out[:, 14] = np.log1p(described.lengths)
     out[:, 10] = chars.cosines(query.normalised, [f"{claim} {title}" for claim, title in texts])
-    for i, (claim, title) in enumerate(texts):
-        title_terms = text.terms(title)
-        if title_terms:
-            weights = title_field.idf(title_field.vocabulary.known(title_terms))
-            found = np.array([term in query_terms for term in title_terms if term in title_field.vocabulary.ids])
-            out[i, 8] = float(weights[found].sum() / (weights.sum() + 1e-9)) if len(found) else 0.0
-        doc_bigrams = _bigrams(text.terms(claim)) | _bigrams(title_terms)
-        out[i, 9] = len(doc_bigrams & query_bigrams) / (len(doc_bigrams) + 1.0)
-        doc_numbers = text.numbers(f"{claim} {title}")
-        out[i, 11] = len(doc_numbers & query_numbers)
-        out[i, 12] = len(doc_numbers - query_numbers)
-        names = text.capitalised(claim) | text.capitalised(title)
-        out[i, 13] = len(names & query_names) / (len(names) + 1.0)
-        out[i, 14] = math.log1p(len(claim) + len(title))
     out[:, 15] = math.log1p(len(query.terms))
-    out[:, 16] = combined.scores_for(query.body, rows)
-    out[:, 17] = combined.scores_for(query.author, rows)
+    out[:, 16] = combined.scores_for(query.body, rows, entries=combined_entries)
+    out[:, 17] = combined.scores_for(query.author, rows, entries=combined_entries)
     if dense is not None:
         best = dense.max(axis=1)
         out[:, 18] = best
@@ -138,3 +196,22 @@ def compute(
         out[:, 21] = dense[:, 1]
         out[np.argsort(-best, kind="stable"), 23] = np.log1p(np.arange(n))
     return out
+
+
+def _known(strings: set[str], ids: Mapping[str, int]) -> np.ndarray:
+    return np.array([ids[value] for value in strings if value in ids], dtype=np.int64)
+
+
+def _shared_bigrams(query_ids: np.ndarray, sequences: tuple[np.ndarray, np.ndarray], n: int, width: int) -> np.ndarray:
+    """For each of ``n`` candidates: the distinct word pairs (of its claim, of its title) that the query has
+    too, over its distinct word pairs + 1. ``query_ids``: the query's term ids in order (-1: unknown)."""
+    owner, ids = sequences
+    ids = ids.astype(np.int64)
+    width = max(width, 1)
+    pairs = (owner[:-1] == owner[1:]) & (ids[:-1] >= 0) & (ids[1:] >= 0)
+    keys = np.unique(owner[:-1][pairs] * (width * width) + ids[:-1][pairs] * width + ids[1:][pairs])
+    owners, codes = keys // (width * width), keys % (width * width)
+    known = (query_ids[:-1] >= 0) & (query_ids[1:] >= 0)
+    wanted = np.unique(query_ids[:-1][known] * width + query_ids[1:][known])
+    shared = np.bincount(owners[np.isin(codes, wanted)], minlength=n)
+    return shared / (np.bincount(owners, minlength=n) + 1.0)

@@ -6,6 +6,7 @@ probability that the fact-check verifies the query. Ties keep the order in which
 fact-checks with the same claim and title words answer as one: the first added (``collapse``).
 """
 
+import itertools
 import threading
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
@@ -18,6 +19,7 @@ from .chargrams import CharGrams
 from .dense import Encoder
 from .documents import Document
 from .model import Model, Reranker
+from .ragged import Ragged
 
 
 class Match(NamedTuple):
@@ -49,6 +51,11 @@ class Matcher:
         self._rows: dict[int, int] = {}  # document id -> its live row
         self.known_words: set[str] = set()  # the documents' words, to split glued hashtags and handles
         self._keys: list[str] = []  # each row's claim and title terms: equal keys are duplicates
+        self._lexicon = features.Lexicon(terms=vocabulary.ids)  # names and numbers as ids, for the features
+        self._sequences = Ragged()  # each row's term ids in order: the claim's, -1, the title's
+        self._names = Ragged()  # each row's names (lexicon ids)
+        self._numbers = Ragged()  # each row's numbers (lexicon ids)
+        self._lengths = np.zeros(0, dtype=np.int64)  # each row's characters of claim + title
         self._same: dict[str, list[int]] = {}  # key -> rows with that key, in the order added
         self._embeddings: np.ndarray | None = None  # rows x 2 (claim, title) x dimension, float16
         self._centroids: np.ndarray | None = None  # rows x dimension: claim + title, unit length, for the scan
@@ -87,17 +94,40 @@ class Matcher:
         with self._lock:
             self.remove(d.id for d in batch)
             combined, claims, titles = self._fields
-            combined.add(c + t for c, t in zip(claim_terms, title_terms, strict=True))
-            claims.add(claim_terms)
-            titles.add(title_terms)
+            # Term ids assigned claim then title, document after document; kept as flat int32 arrays.
+            claim_lengths = np.fromiter((len(terms) for terms in claim_terms), dtype=np.int64, count=len(batch))
+            title_lengths = np.fromiter((len(terms) for terms in title_terms), dtype=np.int64, count=len(batch))
+            lengths = claim_lengths + title_lengths
+            ids = combined.vocabulary.add_flat(
+                itertools.chain.from_iterable(
+                    itertools.chain.from_iterable(zip(claim_terms, title_terms, strict=True))
+                ),
+                int(lengths.sum()),
+            )
+            in_claim = np.repeat(
+                np.tile([True, False], len(batch)), np.column_stack([claim_lengths, title_lengths]).ravel()
+            )
+            combined.add_flat(lengths, ids)
+            claims.add_flat(claim_lengths, ids[in_claim])
+            titles.add_flat(title_lengths, ids[~in_claim])
             self._chars.add(f"{d.claim} {d.title}" for d in batch)
+            ends = np.cumsum(lengths) - title_lengths  # where each claim's terms end: -1 goes there
+            self._sequences.extend_flat(lengths + 1, np.insert(ids, ends, -1))
+            found = [features.mentions(d.claim, d.title, self._lexicon) for d in batch]
+            self._names.extend([names for names, _ in found])
+            self._numbers.extend([numbers for _, numbers in found])
+            sizes = np.fromiter((len(d.claim) + len(d.title) for d in batch), dtype=np.int64, count=len(batch))
+            self._lengths = np.concatenate([self._lengths, sizes])
             for document, claim, title in zip(batch, claim_terms, title_terms, strict=True):
                 row = len(self._documents)
                 self._rows[document.id] = row
                 self._documents.append(document)
-                self.known_words.update(text.words(f"{document.claim} {document.title}"))
                 self._keys.append(" ".join(claim) + " | " + " ".join(title))
                 self._same.setdefault(self._keys[-1], []).append(row)
+            for start in range(0, len(batch), 1000):  # a thousand documents' words at a time
+                self.known_words.update(
+                    text.words(" ".join(f"{d.claim} {d.title}" for d in batch[start : start + 1000]))
+                )
             self._alive = np.concatenate([self._alive, np.ones(len(batch), dtype=bool)])
             if embeddings is not None:
                 new = np.asarray(embeddings, dtype=np.float32)
@@ -146,7 +176,8 @@ class Matcher:
         seen: set[int] = set()
         out = []
         for row in rows.tolist():
-            first = next(r for r in self._same[self._keys[row]] if self._alive[r])
+            same = self._same[self._keys[row]]
+            first = row if len(same) == 1 and self._alive[row] else next(r for r in same if self._alive[r])
             if first not in seen:
                 seen.add(first)
                 out.append(first)
@@ -164,8 +195,8 @@ class Matcher:
         if not self._rows:
             return Candidates(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros((0, len(features.NAMES))))
         bm25 = np.where(self._alive, self._fields[0].scores(prepared.terms, prepared.weights), -1.0)
-        rows = _top(bm25, self.model.depth)
-        rows = rows[bm25[rows] > 0]
+        positive = np.flatnonzero(bm25 > 0)  # the words' documents: often far fewer than the index
+        rows = positive[_top(bm25[positive], self.model.depth)]
         if not dense:
             embedding = None
         elif self._embeddings is not None and embedding is None and self.encoder is not None:
@@ -181,7 +212,11 @@ class Matcher:
             rows = self._canonical(rows)
         cosines = self._embeddings[rows].astype(np.float32) @ embedding if use_dense else None  # type: ignore[index]
         texts = [(self._documents[row].claim, self._documents[row].title) for row in rows.tolist()]
-        found = features.compute(prepared, rows, bm25[rows], texts, self._fields, self._chars, cosines)
+        described = features.Described(
+            self._sequences.take(rows), self._names.take(rows), self._numbers.take(rows), self._lengths[rows],
+            self._lexicon,
+        )  # fmt: skip
+        found = features.compute(prepared, rows, bm25[rows], texts, self._fields, self._chars, cosines, described)
         return Candidates(rows, bm25[rows], found, use_dense)
 
     def rank(self, found: Candidates, limit: int = 5, reranker: Reranker | None = None) -> list[Match]:

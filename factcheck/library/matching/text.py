@@ -109,17 +109,23 @@ def terms(text: str) -> list[str]:
     return [stem(word) for word in words if word not in STOPWORDS and len(word) < 40]
 
 
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_SENTENCE_END = re.compile(r"[.!?:;\"]\s+")
+
+
 def numbers(text: str) -> set[str]:
     """The numbers a text states (``1,200`` and ``1200`` alike), for overlap features."""
-    return {match.replace(",", "") for match in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+    return {match.replace(",", "") for match in _NUMBER.findall(text)}
 
 
 def capitalised(text: str) -> set[str]:
     """Lower-cased capitalised words not at a sentence start: a cheap stand-in for named entities."""
     found: set[str] = set()
-    for sentence in re.split(r"[.!?:;\"]\s+", text):
+    for sentence in _SENTENCE_END.split(text):
         words = sentence.split()
         for word in words[1:]:
+            if word.islower():  # no upper-case letter in it (most words): it cannot start with one
+                continue
             token = word.strip("'\"()[],.!?:;")
             if len(token) > 1 and token[0].isupper() and token.lower() not in STOPWORDS:
                 found.add(token.lower().removesuffix("'s"))
