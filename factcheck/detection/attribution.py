@@ -77,6 +77,8 @@ def _places() -> frozenset[str]:
             if value := getattr(country, attribute, None):
                 names.add(value)
     return frozenset(names)
+
+
 _TRAILING = "\"'.,;:!?”’)(“‘-—–"
 
 

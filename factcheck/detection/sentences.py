@@ -29,7 +29,7 @@ class Unit:
 _INNER_STOP = re.compile(r"[.!?]+\s+(?=[“\"‘]?[A-Z0-9])")
 _ABBREVIATIONS = set("Mr Mrs Ms Dr Gen Col Lt Sgt St Jr Sr Prof Rep Sen Gov No".split())
 _CLOSERS = {"“": "”", '"': '"', "‘": "’"}
-_QUOTE_MARKS = re.compile("[“”\"‘’]")
+_QUOTE_MARKS = re.compile('[“”"‘’]')
 _PUNCTUATION_SPLIT = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 
 
