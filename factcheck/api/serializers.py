@@ -121,7 +121,9 @@ class ClaimSerializer(serializers.ModelSerializer):
     links = serializers.DictField(child=serializers.CharField())
     tags = serializers.ListField(child=serializers.SlugField(), help_text="Slugs of the claim's topics.")
     checkworthiness = CheckworthinessSerializer(
-        allow_null=True, help_text="A suggestion's check-worthiness score (desk only; null for flagged claims)."
+        allow_null=True,
+        required=False,  # the desk's field: the CMS's answers leave it out, like reason and priority
+        help_text="A suggestion's check-worthiness score (desk only; null for flagged claims).",
     )
 
     class Meta:
