@@ -210,6 +210,16 @@ def test_batch_scores_equal_one_sentence_at_a_time(transcripts):
     assert alone == pytest.approx(expected[:200], abs=1e-9)
 
 
+def test_a_few_sentences_score_as_in_a_batch(transcripts):
+    """A batch of fewer than model.FEW texts is read in plain Python, not with numpy: the same scores."""
+    model = checkworthiness.current()
+    sentences = [s for _, part in transcripts[4:5] for s, _ in part][:300] + [Sentence(t) for t in ODD]
+    together = model.score(sentences)
+    alone = [model.score([s])[0] for s in sentences]
+    assert [s.value for s in alone] == pytest.approx([s.value for s in together], abs=1e-9)
+    assert [(s.band, s.reasons) for s in alone] == [(s.band, s.reasons) for s in together]
+
+
 def test_the_prefilters_find_what_the_patterns_find(clef_texts):
     """A pattern runs only on sentences holding one of its trigger words; here every pattern runs on every
     training sentence (and the news fixtures' sentences), and must find nothing the flags would skip."""

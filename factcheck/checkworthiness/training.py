@@ -125,10 +125,13 @@ def matrix(rows: Sequence[Row], vocabulary: list[str], idf: np.ndarray) -> spars
         rule_values.extend([value for value, _ in found.values()])
         rule_indptr.append(len(rule_indices))
     text = sparse.csr_matrix((idf[text_indices], text_indices, text_indptr), shape=(len(rows), len(vocabulary)))
+    text.sort_indices()
     norms = np.sqrt(np.asarray(text.multiply(text).sum(axis=1)).ravel())
     text = sparse.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ text
     rules = sparse.csr_matrix((rule_values, rule_indices, rule_indptr), shape=(len(rows), len(features.RULES)))
-    return sparse.hstack([text, rules, np.ones((len(rows), 1))], format="csr")
+    x = sparse.hstack([text, rules, np.ones((len(rows), 1))], format="csr")
+    x.sort_indices()  # a row's n-grams come from a set, in an order that differs between processes: sums would too
+    return x
 
 
 def fit(rows: Sequence[Row], labels: Sequence[int], config: Config = CONFIG) -> Model:
@@ -166,10 +169,11 @@ def fit(rows: Sequence[Row], labels: Sequence[int], config: Config = CONFIG) -> 
 
     result = optimize.minimize(loss, prior, jac=True, hessp=hessp, method="Newton-CG", options={"xtol": 1e-6})
     theta = result.x
+    # Rounded as the model file stores them: a model scores the same before and after a save.
     return Model(
-        intercept=float(theta[-1]),
-        rules={name: float(theta[rule_column[name]]) for name in features.RULES},
-        terms={t: (float(idf[i]), float(theta[i])) for i, t in enumerate(vocabulary)},
+        intercept=round(float(theta[-1]), 6),
+        rules={name: round(float(theta[rule_column[name]]), 6) for name in features.RULES},
+        terms={t: (round(float(idf[i]), 4), round(float(theta[i]), 5)) for i, t in enumerate(vocabulary)},
         thresholds={"high": 0.5, "medium": 0.5},
     )
 
@@ -207,7 +211,6 @@ def train(examples: Iterable[Example], *, include_clef: bool = True, config: Con
     rng = np.random.default_rng(SEED)
     extra = list(examples)
     groups: list[tuple[int, list[Example]]] = []
-    clef_sentences = 0
     if include_clef:
         transcripts = clef_examples()
         order = rng.permutation(len(transcripts))
@@ -229,7 +232,7 @@ def train(examples: Iterable[Example], *, include_clef: bool = True, config: Con
             continue
         part = fit([rows[i] for i in np.nonzero(~held)[0]], labels[~held].tolist(), config)
         oof[held] = [_probability(part, rows[i]) for i in np.nonzero(held)[0]]
-    thresholds = bands(oof.tolist(), labels.tolist())
+    thresholds = {band: round(value, 6) for band, value in bands(oof.tolist(), labels.tolist()).items()}
     notes = {
         "trained_on": {
             "clef2019_sentences": clef_sentences,
