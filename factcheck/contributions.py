@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from factcheck import roles, visibility
-from factcheck.models import Claim, Comment, Evidence, Tag
+from factcheck.models import CitedEvidence, Claim, Comment, Evidence, EvidenceChange, Tag
 from factcheck.notifications import notices
 from factcheck.roles import is_assigned
 from factcheck.workflow import Invalid, NotAllowed
@@ -39,20 +39,35 @@ def check_evidence(claim: Claim, actor, url: str, description: str) -> tuple[str
     return url, description
 
 
+def check_not_on_record(evidence: Evidence) -> None:
+    """Evidence an approved verdict stood on stays as it was (the database refuses it too:
+    migration 0018); a correction adds new evidence instead."""
+    cited = CitedEvidence.objects.filter(evidence_id=evidence.pk).select_related("verdict").first()
+    if cited is not None:
+        raise Invalid(
+            f"This evidence was on record when revision {cited.verdict.revision} of the verdict was approved: it "
+            "can no longer be changed or removed. Add new evidence instead."
+        )
+
+
 def evidence_add(claim: Claim, *, actor, url: str = "", description: str = "") -> Evidence:
     url, description = check_evidence(claim, actor, url, description)
     with transaction.atomic():
         evidence = Evidence.objects.create(claim=claim, url=url, description=description, added_by=actor)
+        EvidenceChange.objects.record(EvidenceChange.Change.ADDED, [evidence], actor=actor)
         _touch(claim)
     return evidence
 
 
 def evidence_edit(evidence: Evidence, *, actor, url: str = "", description: str = "") -> Evidence:
-    """Change an item of evidence (the back office)."""
+    """Change an item of evidence (the back office), unless it is on record."""
     claim = evidence.claim
+    check_not_on_record(evidence)
+    before = {"url": evidence.url, "description": evidence.description}
     evidence.url, evidence.description = check_evidence(claim, actor, url, description)
     with transaction.atomic():
         evidence.save(update_fields=["url", "description"])
+        EvidenceChange.objects.record(EvidenceChange.Change.EDITED, [evidence], actor=actor, previous=before)
         _touch(claim, public=visibility.cms_sees_evidence(evidence))
     return evidence
 
@@ -65,8 +80,10 @@ def check_removal(actor, what: str) -> None:
 def evidence_remove(evidence: Evidence, *, actor) -> None:
     claim = evidence.claim
     check_removal(actor, "evidence")
+    check_not_on_record(evidence)
     public = visibility.cms_sees_evidence(evidence)
     with transaction.atomic():
+        EvidenceChange.objects.record(EvidenceChange.Change.REMOVED, [evidence], actor=actor)
         evidence.delete()
         _touch(claim, public=public)
 

@@ -30,14 +30,12 @@ def decisions() -> list[Decision]:
     last: dict[int, tuple[str, dict]] = {}
     for claim_id, action, data in events.iterator(chunk_size=2000):
         last[claim_id] = (action, data)
-    texts = dict(Claim.objects.filter(pk__in=last).values_list("pk", "text"))
-    speakers = dict(Claim.objects.filter(pk__in=last).values_list("pk", "attribution"))
+    rows = Claim.objects.filter(pk__in=last).values_list("pk", "text", "attribution")
+    claims = {pk: (text, speaker) for pk, text, speaker in rows}
     return [
-        Decision(
-            pk, texts[pk], speakers.get(pk, ""), action == Action.ACCEPT, float(data["score"]), data.get("band", "")
-        )
+        Decision(pk, *claims[pk], action == Action.ACCEPT, float(data["score"]), data.get("band", ""))
         for pk, (action, data) in last.items()
-        if pk in texts and isinstance(data.get("score"), (int, float))
+        if pk in claims and isinstance(data.get("score"), (int, float))
     ]
 
 

@@ -36,6 +36,12 @@ def can_review(user) -> bool:
     return _active(user) and (user.has_perm(REVIEW) or user.has_perm(TRIAGE))
 
 
+def desk_members() -> QuerySet:
+    """Active editors and reviewers (by group) and superusers: who can be assigned, and mentioned."""
+    wanted = Q(groups__name__in=[REVIEWERS, EDITORS]) | Q(is_superuser=True)
+    return get_user_model().objects.filter(wanted, is_active=True).distinct()
+
+
 def approvers() -> QuerySet:
     """Active people who may approve verdicts: by the permission (through a group or their
     own), or superusers — the same rule as ``can_approve``."""

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from factcheck import views
+from factcheck.views import twofactor
 
 app_name = "factcheck"
 
@@ -27,6 +28,8 @@ urlpatterns = [
     path("claims/<int:pk>/<slug:action>/", views.claim_action, name="claim-action"),
     path("library/", views.library, name="library"),
     path("account/notifications/", views.notification_settings, name="notification-settings"),
+    path("account/two-factor/", twofactor.two_factor, name="two-factor"),
+    path("account/two-factor/verify/", twofactor.two_factor_verify, name="two-factor-verify"),
     path("media/new/", views.media_new, name="media-new"),
     path("media/<int:pk>/", views.media_detail, name="media"),
     path("media/<int:pk>/retry/", views.media_retry, name="media-retry"),

@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "factcheck.security.apps.DeskAdminConfig",  # django.contrib.admin, whose site asks for 2FA (README "Security")
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,11 +45,17 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "axes",  # login lockout (factcheck/security/)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "factcheck",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "factcheck.security.middleware.SecurityHeadersMiddleware",  # above WhiteNoise: static files get it too
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,8 +63,11 @@ MIDDLEWARE = [
     "factcheck.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "factcheck.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -174,25 +183,57 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck-desk@localhost")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (django-tasks): "immediate" runs a task in the request that
-# queued it; "database" stores it for `manage.py db_worker`.
+# Background work (django-tasks): "thread" (the default) runs a task in a pool of threads of the
+# process that queued it, so requests never wait for fetching; "database" stores it for
+# `manage.py db_worker` (production: survives restarts, any number of workers); "immediate"
+# runs it in the request that queued it (the test suite).
 _TASK_BACKENDS = {
+    "thread": "factcheck.background.ThreadBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
     "dummy": "django_tasks.backends.dummy.DummyBackend",
 }
-_tasks_backend = env_str("TASKS_BACKEND", "immediate")
+_tasks_backend = env_str("TASKS_BACKEND", "thread")
 if _tasks_backend not in _TASK_BACKENDS and "." not in _tasks_backend:
     raise ImproperlyConfigured(
-        f"TASKS_BACKEND={_tasks_backend!r} is unknown; use immediate, database, dummy or a dotted path."
+        f"TASKS_BACKEND={_tasks_backend!r} is unknown; use thread, database, immediate, dummy or a dotted path."
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_tasks_backend, _tasks_backend), "QUEUES": ["default"]}}
+TASKS_THREADS = env_int("TASKS_THREADS", 4)  # threads of the thread backend, per process
+# A URL import still queued this many seconds after it was queued (or started) is queued again by
+# `manage.py retry_imports` (and by the next URL import), at most IMPORT_MAX_ATTEMPTS times in
+# all; then it is marked failed with the reason.
+IMPORT_QUEUE_DEADLINE = env_int("IMPORT_QUEUE_DEADLINE", 900)
+IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 3)
 
 # Article import: the safe fetcher's limits (see factcheck/importing/fetch.py).
 IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 10)
 IMPORT_FETCH_MAX_BYTES = env_int("IMPORT_FETCH_MAX_BYTES", 5_000_000)
 IMPORT_FETCH_MAX_REDIRECTS = env_int("IMPORT_FETCH_MAX_REDIRECTS", 5)
 IMPORT_FETCH_ALLOWED_NETWORKS = env_list("IMPORT_FETCH_ALLOWED_NETWORKS")
+# Untrusted HTML (factcheck/importing/bounds.py): refused past these limits before it is cleaned or
+# read; then cleaned and read in a child process given IMPORT_HTML_TIMEOUT seconds (0: no budget).
+IMPORT_HTML_MAX_DEPTH = env_int("IMPORT_HTML_MAX_DEPTH", 200)
+IMPORT_HTML_MAX_ELEMENTS = env_int("IMPORT_HTML_MAX_ELEMENTS", 50_000)
+IMPORT_HTML_TIMEOUT = env_int("IMPORT_HTML_TIMEOUT", 10)
+# The longest article the desk takes, in characters of text (every source: page, API, file, URL, feed).
+ARTICLE_MAX_CHARS = env_int("ARTICLE_MAX_CHARS", 500_000)
+
+# The cache every process shares (API rate limits): Redis when REDIS_URL is set, else a table in
+# the database (created by `migrate`, see FactcheckConfig).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "factcheck_cache",
+        # Culling (a third of the rows, past MAX_ENTRIES) would forget rate-limit counts: room for many clients.
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
 
 # Where people reach the desk; used for links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -206,9 +247,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "factcheck.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+    "DEFAULT_PARSER_CLASSES": [
+        "factcheck.api.parsers.JSONParser",  # refuses nesting past API_JSON_MAX_DEPTH with a 400
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [  # counted in the shared cache (CACHES), under a lock: factcheck/api/throttling.py
+        "factcheck.api.throttling.AnonRateThrottle",
+        "factcheck.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/min"),
@@ -219,6 +265,10 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 64)  # deeper JSON bodies are refused (400)
+# The largest request body other than a file upload (JSON, forms), everywhere: larger ones get a
+# 413 with a sentence (JSON under /api/). Room for an article at ARTICLE_MAX_CHARS, escaped.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_MAX_BYTES", 10_000_000)
 API_SYNC_SETTLE_SECONDS = env_int("API_SYNC_SETTLE_SECONDS", 2)
 
 SPECTACULAR_SETTINGS = {
@@ -287,3 +337,7 @@ FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL") or SITE_URL
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)  # seconds to connect, and to wait for the answer
 WEBHOOK_RETRY_BASE = env_int("WEBHOOK_RETRY_BASE", 30)  # seconds before the 2nd attempt; doubles after each
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)  # then the delivery is failed (redeliver from the admin)
+
+# --- Sign-in (lockout, two-factor, OpenID Connect) and response headers (CSP, Permissions-Policy) ---
+# Read from the environment in newsroom/security_settings.py; README, "Security".
+from newsroom.security_settings import *  # noqa: E402,F403

@@ -5,7 +5,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class LocalServer:
-    """Serves ``routes``: path -> (status, content type, body bytes)."""
+    """Serves ``routes``: path -> (status, content type, body bytes), or a function returning
+    that triple (called in the server's thread: it may wait, like a slow site)."""
 
     def __init__(self):
         self.routes: dict[str, tuple[int, str, bytes]] = {}
@@ -15,7 +16,8 @@ class LocalServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server's naming
                 hits.append(self.path)
-                status, content_type, body = routes.get(self.path, (404, "text/plain", b"not found"))
+                route = routes.get(self.path, (404, "text/plain", b"not found"))
+                status, content_type, body = route() if callable(route) else route
                 self.send_response(status)
                 if status in (301, 302, 303, 307, 308):
                     self.send_header("Location", body.decode())

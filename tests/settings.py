@@ -13,6 +13,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 SECURE_SSL_REDIRECT = False
+# Pinned query counts measure the desk's own queries: the suite keeps the rate limits' counts in
+# memory. tests/test_throttling.py runs them on the database cache (and Redis) across processes.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Not used by default; here so that `migrate` creates the table of the production default.
+    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "factcheck_cache"},
+}
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests
 # Stored media go to a throwaway folder per test run (tests that check files use the `media_root` fixture).

@@ -175,9 +175,16 @@ VIEW_CHANGES = {
     "the attribution edited": ((), _edit(attribution="The Taliban")),
     "the reason edited": ((), _edit(reason="Desk note")),
     "the priority edited": ((), _edit(priority=3)),
-    "public evidence edited": ((), _edit_public_evidence),
-    "public evidence removed": ((), _remove_public_evidence),
 }  # fmt: skip
+
+
+def test_evidence_the_cms_sees_can_no_longer_change(make_claim, editor_user):
+    # What the CMS sees of the evidence is what the approved verdict stood on: on record for
+    # good (issue 13), so it never comes back changed.
+    claim = _published_with_evidence(make_claim, editor_user)
+    for change in (_edit_public_evidence, _remove_public_evidence):
+        with pytest.raises(workflow.Invalid, match="on record when revision 1"):
+            change(claim, {"editor": editor_user})
 
 
 @pytest.mark.parametrize(

@@ -21,3 +21,16 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """An audit trail: listed and read, never added, changed or deleted in the back office."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

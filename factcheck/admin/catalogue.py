@@ -3,8 +3,10 @@
 from django.contrib import admin, messages
 
 from factcheck import importing
+from factcheck.admin.base import AppendOnlyAdmin
 from factcheck.models import (
     Event,
+    EvidenceChange,
     Feed,
     ImportRecord,
     Rating,
@@ -19,8 +21,20 @@ class RatingAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["label"]}
 
 
+@admin.register(EvidenceChange)
+class EvidenceChangeAdmin(AppendOnlyAdmin):
+    """Every item of evidence added, edited or removed, by whom (append-only): read-only.
+    Filter by claim with ?claim__id__exact=<id>."""
+
+    list_display = ["at", "claim", "actor", "change", "url", "description", "previous_url", "previous_description"]
+    list_filter = ["change"]
+    list_select_related = ["claim", "actor"]
+    search_fields = ["url", "description", "previous_url", "previous_description"]
+    date_hierarchy = "at"
+
+
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AppendOnlyAdmin):
     """The audit trail: read-only."""
 
     list_display = ["at", "claim", "actor", "action", "from_status", "to_status"]
@@ -28,15 +42,6 @@ class EventAdmin(admin.ModelAdmin):
     list_select_related = ["claim", "actor"]
     raw_id_fields = ["claim"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Feed)

@@ -28,7 +28,11 @@ class ContributionFormSet(BaseInlineFormSet):
         if form in self.deleted_forms:
             if instance.pk is not None:
                 contributions.check_removal(self.actor, "evidence" if self.model is Evidence else "comments")
+                if self.model is Evidence:
+                    contributions.check_not_on_record(instance)
         elif self.model is Evidence:
+            if instance.pk is not None:
+                contributions.check_not_on_record(instance)
             contributions.check_evidence(self.instance, self.actor, data.get("url", ""), data.get("description", ""))
         else:
             contributions.check_comment(

@@ -3,7 +3,8 @@
 {"error": {"message": "...", "code": "...", "fields": {"field": ["..."]}}}
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -36,6 +37,12 @@ def _first_message(detail) -> str:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):  # a multipart form's fields over DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000
+        message = f"The request's fields are larger than {limit:g} MB (REQUEST_MAX_BYTES)."
+        return Response(error_body(message, "too_large"), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return Response(error_body(str(exc), "invalid"), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, workflow.WorkflowError):
         code = type(exc).__name__.lower()
         return Response(error_body(exc.message, code), status=DOMAIN_STATUS.get(type(exc), 400))

@@ -6,10 +6,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from factcheck.api.errors import error_body
+from factcheck.api.parsers import JSONParser
 from factcheck.api.permissions import DeskOnly
 from factcheck.api.serializers import StrictSerializer
 from factcheck.media import ingest, similar, store

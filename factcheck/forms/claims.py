@@ -5,7 +5,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 
 from factcheck import roles
@@ -37,9 +36,7 @@ class _ActionForm(forms.Form):
 
 
 def reviewer_choices():
-    people = get_user_model().objects.filter(is_active=True)
-    wanted = Q(groups__name__in=[roles.REVIEWERS, roles.EDITORS]) | Q(is_superuser=True)
-    return people.filter(wanted).distinct().order_by("username")
+    return roles.desk_members().order_by("username")
 
 
 class FlagForm(_ActionForm):

@@ -3,7 +3,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from factcheck.importing.pipeline import too_long_message
 
 MAX_UPLOAD_BYTES = 5_000_000
 MAX_URLS = 20
@@ -25,13 +28,24 @@ class PasteForm(_CrispyForm):
     form_name = "paste"
     submit_label = "Import text"
     title = forms.CharField(max_length=500, required=False, help_text="Leave empty to use the first line.")
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), label="Article text", max_length=500_000)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), label="Article text")
     url = forms.URLField(max_length=1000, required=False, label="URL", assume_scheme="https")
     outlet = forms.CharField(max_length=200, required=False)
     byline = forms.CharField(max_length=500, required=False)
     published_at = forms.DateTimeField(
         required=False, label="Published", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ARTICLE_MAX_CHARS, read now (not when the module loads), with the pipeline's sentence.
+        self.fields["body"].widget.attrs["maxlength"] = str(settings.ARTICLE_MAX_CHARS)
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        if len(body) > settings.ARTICLE_MAX_CHARS:
+            raise ValidationError(too_long_message(len(body)), code="max_length")
+        return body
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -16,6 +16,7 @@ from factcheck.importing.records import (
     queue_url_import,
     queue_url_imports,
     record,
+    retry_stale_imports,
     run_url_import,
     subscribe_feed,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "queue_url_import",
     "queue_url_imports",
     "record",
+    "retry_stale_imports",
     "run_url_import",
     "subscribe_feed",
 ]

@@ -73,10 +73,12 @@ def from_mapping(item, where: str) -> ArticleData:
     if not body and not markup:
         raise ImportFailed(f"{where}: give the article's body (text) or html.")
     if markup and not body:
-        extracted = extract_html(markup, url=item.get("url") or "")
+        extracted = extract_html(markup, url=item.get("url") or "", what=f"{where}: the HTML")
         data = extracted
     else:
-        data = ArticleData(title="", body=normalize_text(body), body_html=sanitize_html(markup) if markup else "")
+        data = ArticleData(
+            title="", body=normalize_text(body), body_html=sanitize_html(markup, f"{where}: the HTML") if markup else ""
+        )
         data.body_html = data.body_html or paragraphs_to_html(data.body)
     title = normalize_text(item.get("title") or "") or data.title
     if not title:
@@ -136,7 +138,7 @@ def parse_file(name: str, raw: bytes) -> list[tuple[ArticleData | ImportFailed, 
         raise ImportFailed(f"{name}: unsupported file type; use {', '.join(SUFFIXES)}.")
     text = decode_text(raw, name)
     if suffix in (".html", ".htm"):
-        return [(extract_html(text), name)]
+        return [(extract_html(text, what=name), name)]
     if suffix == ".tsv" or (suffix == ".txt" and transcripts.looks_like_speaker_lines(text)):
         return [(from_transcript(text, name, tsv=suffix == ".tsv"), name)]
     if suffix in (".txt", ".md", ".markdown"):

@@ -1,14 +1,13 @@
 """Article extraction from a saved or fetched web page (trafilatura) and
-HTML sanitizing (nh3)."""
+HTML sanitizing (nh3), both bounded (``bounds``: size limits, then a child process with a time budget)."""
 
 import html as html_lib
 import re
 from urllib.parse import urljoin
 
-import nh3
-import trafilatura
 from lxml import html as lxml_html
 
+from factcheck.importing.bounds import budgeted, check_markup
 from factcheck.importing.data import ArticleData, ImportFailed, MediaData, normalize_text, parse_published
 
 ALLOWED_TAGS = {
@@ -31,41 +30,27 @@ def _join(base: str, link: str) -> str:
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
-def sanitize_html(markup: str) -> str:
+def sanitize_html(markup: str, what: str = "The HTML") -> str:
     """Keep structure and links; drop scripts, styles, event handlers, SVG and
-    any URL scheme but http(s)/mailto."""
-    return nh3.clean(
-        markup or "",
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
+    any URL scheme but http(s)/mailto. ImportFailed for markup past the limits (``bounds``)."""
+    if not (markup or "").strip():
+        return ""
+    check_markup(markup, what)
+    cleaned = budgeted("clean", markup, ALLOWED_TAGS, ALLOWED_ATTRIBUTES, {"http", "https", "mailto"}, what=what)
+    # Re-opened formatting elements make an HTML5 parser copy them into every block that follows.
+    if len(cleaned) > 2 * len(markup) + 100_000:
+        raise ImportFailed(f"{what} grows to {len(cleaned):,} characters when cleaned; it was refused.")
+    return cleaned
 
 
 def paragraphs_to_html(body: str) -> str:
     return "\n".join(f"<p>{html_lib.escape(p)}</p>" for p in body.split("\n\n") if p.strip())
 
 
-def _paragraphs(tree) -> list[str]:
-    """Text blocks of trafilatura's XML body, in order."""
-    blocks: list[str] = []
-    for element in tree:
-        if element.tag == "list":
-            items = [" ".join("".join(item.itertext()).split()) for item in element.iter("item")]
-            blocks.extend(item for item in items if item)
-        elif element.tag in ("p", "head", "quote", "table"):
-            text = " ".join("".join(element.itertext()).split())
-            if text:
-                blocks.append(text)
-    return blocks
-
-
-def _plain_blocks(markup: str) -> list[str]:
+def _plain_blocks(markup: str, what: str) -> list[str]:
     """Fallback for pages too small for trafilatura: the text of each block
     element of the sanitized markup."""
-    cleaned = lxml_html.fromstring(f"<div>{sanitize_html(markup)}</div>")
+    cleaned = lxml_html.fromstring(f"<div>{sanitize_html(markup, what)}</div>")
     blocks = []
     for element in cleaned.iter("p", "h2", "h3", "h4", "li", "blockquote", "figcaption"):
         text = " ".join(element.text_content().split())
@@ -132,30 +117,29 @@ def _byline(author: str | None) -> str:
     return ", ".join(names)
 
 
-def extract_html(markup: str | bytes, url: str = "") -> ArticleData:
+def extract_html(markup: str | bytes, url: str = "", what: str = "The page") -> ArticleData:
     """The article in a web page: title, byline, date, outlet, language, main
-    text as paragraphs, images with captions and credits, og:image, videos."""
+    text as paragraphs, images with captions and credits, og:image, videos.
+    ImportFailed for a page past the limits (``bounds``), saying why."""
     if isinstance(markup, bytes):
         markup = markup.decode("utf-8", errors="replace")
     # A saved XHTML page starts with an XML declaration, which lxml refuses in a str.
     markup = _XML_DECLARATION.sub("", markup.replace("\x00", ""), count=1)
     if not markup.strip():
         raise ImportFailed("The page is empty.")
-    doc_meta = trafilatura.bare_extraction(
-        markup, url=url or None, include_images=True, include_tables=True, with_metadata=True, favor_recall=True
-    )
-    assert not isinstance(doc_meta, dict)  # a dict only with as_dict=True
+    check_markup(markup, what)
+    page = budgeted("read_page", markup, url, what=what) or {}
     try:
         doc = lxml_html.fromstring(markup)
     except (ValueError, lxml_html.etree.ParserError) as error:
         raise ImportFailed(f"The page could not be read as HTML ({error}).") from None
-    base_url = (doc_meta.url if doc_meta and doc_meta.url else "") or url
-    blocks = _paragraphs(doc_meta.body) if doc_meta is not None and doc_meta.body is not None else []
-    title = (doc_meta.title if doc_meta else "") or (doc.findtext(".//title") or "").strip()
+    base_url = page.get("url") or url
+    blocks = list(page.get("blocks", []))
+    title = page.get("title") or (doc.findtext(".//title") or "").strip()
     if blocks and title and blocks[0] == title:
         blocks = blocks[1:]  # trafilatura repeats the headline as the first block
     if not blocks:
-        blocks = _plain_blocks(markup)
+        blocks = _plain_blocks(markup, what)
         if blocks and not title:
             title = blocks[0]
     body = normalize_text("\n\n".join(blocks))
@@ -163,30 +147,29 @@ def extract_html(markup: str | bytes, url: str = "") -> ArticleData:
         raise ImportFailed("No article text was found in the page.")
     figures = _figures(doc, base_url)
     media = list(figures.values())
-    if doc_meta is not None and doc_meta.body is not None:
-        for graphic in doc_meta.body.iter("graphic"):
-            src = _join(base_url, graphic.get("src") or "")
-            if src and src not in figures:
-                media.append(MediaData("image", src, (graphic.get("alt") or graphic.get("title") or "").strip()))
-                figures[src] = media[-1]
-    og_image = _join(base_url, doc_meta.image) if doc_meta is not None and doc_meta.image else ""
+    for graphic_src, alt in page.get("graphics", []):
+        src = _join(base_url, graphic_src)
+        if src and src not in figures:
+            media.append(MediaData("image", src, alt))
+            figures[src] = media[-1]
+    og_image = _join(base_url, page["image"]) if page.get("image") else ""
     if og_image and og_image not in figures:
         media.insert(0, MediaData("image", og_image, "Social sharing image (og:image)"))
     media.extend(_videos(doc, base_url))
-    language = (doc_meta.language if doc_meta else "") or (doc.get("lang") or "")
+    language = page.get("language") or (doc.get("lang") or "")
     published = None
-    if doc_meta is not None and doc_meta.date:
+    if page.get("date"):
         try:
-            published = parse_published(doc_meta.date)
+            published = parse_published(page["date"])
         except ImportFailed:
             published = None
     return ArticleData(
         title=normalize_text(title)[:500] or body.split("\n", 1)[0][:200],
         body=body,
-        body_html=sanitize_html(paragraphs_to_html(body)),
+        body_html=paragraphs_to_html(body),  # our own markup: every paragraph escaped
         url=base_url,
-        outlet=((doc_meta.sitename if doc_meta else "") or "")[:200],
-        byline=_byline(doc_meta.author if doc_meta else "")[:500],
+        outlet=(page.get("sitename") or "")[:200],
+        byline=_byline(page.get("author"))[:500],
         published_at=published,
         language=language[:20],
         media=media,

@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 FETCH_MEDIA_TASK = "fetch_media"  # the background task that keeps an article's photo (factcheck.media.ingest)
 MATCH_CLAIMS_TASK = "match_claims"  # the one that looks suggestions up in the library (factcheck.library.matches)
 CREATED, DUPLICATE, FAILED = "created", "duplicate", "failed"
-MAX_BODY_CHARS = 500_000
 MAX_CANDIDATES = 200  # candidates an article keeps beyond its suggestions
 _WORDS = re.compile(r"\w{4,}")
 
@@ -39,6 +38,17 @@ class ImportResult:
         return cls(FAILED, label, message)
 
 
+def too_long_message(length: int) -> str:
+    limit = settings.ARTICLE_MAX_CHARS
+    return f"The article is too long: {length:,} characters, and the desk takes at most {limit:,} (ARTICLE_MAX_CHARS)."
+
+
+def check_length(body: str) -> None:
+    """Refuse an article longer than ARTICLE_MAX_CHARS, saying so."""
+    if len(body) > settings.ARTICLE_MAX_CHARS:
+        raise ImportFailed(too_long_message(len(body)))
+
+
 def _validated(data: ArticleData) -> ArticleData:
     """Check what must hold and cut every field to what the database takes."""
     data.title = " ".join(clean_field(data.title).split())[:500]
@@ -49,8 +59,7 @@ def _validated(data: ArticleData) -> ArticleData:
         raise ImportFailed("The article needs a title.")
     if not (data.body or "").strip():
         raise ImportFailed("The article has no text.")
-    if len(data.body) > MAX_BODY_CHARS:
-        raise ImportFailed(f"The article is too long ({len(data.body):,} characters; at most {MAX_BODY_CHARS:,}).")
+    check_length(data.body)
     data.url = canonical_url(data.url)
     if data.url:
         try:

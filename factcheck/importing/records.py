@@ -3,7 +3,10 @@ including the ones that run in the background."""
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import TaskResult
 
@@ -54,20 +57,59 @@ def import_uploads(files: Iterable[tuple[str, bytes]], *, user=None) -> list[Imp
 
 
 def queue_url_import(url: str, *, user=None) -> ImportRecord:
-    """Record the URL and fetch it in the background (at once with the
-    immediate task backend)."""
+    """Record the URL and fetch it in the background: the request returns at once with the
+    default (thread) and database backends; the immediate one fetches before it returns."""
     entry = ImportRecord.objects.create(
         source=Article.Source.URL,
         label=url.strip()[:1000],
         requested_by=user if getattr(user, "is_authenticated", False) else None,
+        queued_at=timezone.now(),
+        attempts=1,
     )
     background.enqueue_on_commit(IMPORT_URL_TASK, entry.pk)
     return entry
 
 
 def queue_url_imports(urls: Iterable[str], *, user=None) -> list[ImportRecord]:
-    """Record each URL and fetch it in the background: one (queued) ImportRecord a URL."""
+    """Record each URL and fetch it in the background: one (queued) ImportRecord a URL. Imports
+    left behind by a stopped process are taken care of first (``retry_stale_imports``)."""
+    retry_stale_imports()
     return [queue_url_import(url, user=user) for url in urls]
+
+
+def _stale(now) -> Q:
+    """Queued, and neither started nor finished within IMPORT_QUEUE_DEADLINE of its queueing or start."""
+    cutoff = now - timedelta(seconds=settings.IMPORT_QUEUE_DEADLINE)
+    queued_before = Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, created_at__lt=cutoff)
+    never_started = Q(started_at__isnull=True) & queued_before
+    return Q(outcome=Outcome.QUEUED) & (never_started | Q(started_at__lt=cutoff))
+
+
+def retry_stale_imports(now=None) -> dict[str, int]:
+    """Queue again each URL import that outlived IMPORT_QUEUE_DEADLINE (its worker stopped, or no
+    worker runs), up to IMPORT_MAX_ATTEMPTS times in all; then mark it failed, saying why. Run by
+    `manage.py retry_imports` (cron, or --every) and before each new URL import."""
+    now = now or timezone.now()
+    minutes = max(round(settings.IMPORT_QUEUE_DEADLINE / 60), 1)
+    counts = {"retried": 0, "failed": 0}
+    for entry in ImportRecord.objects.filter(_stale(now)).only("pk", "started_at", "attempts")[:500]:
+        was = Q(pk=entry.pk, outcome=Outcome.QUEUED, started_at=entry.started_at, attempts=entry.attempts)
+        if entry.attempts >= settings.IMPORT_MAX_ATTEMPTS:
+            if entry.started_at is None:
+                why = "no task worker picked it up (is `manage.py db_worker` running?)"
+            else:
+                why = "it started but did not finish (the process running it stopped)"
+            message = (
+                f"The import was given up after {entry.attempts} attempt(s) of {minutes} min each: {why}. "
+                "Import the URL again."
+            )
+            done = ImportRecord.objects.filter(was).update(outcome=Outcome.FAILED, message=message, finished_at=now)
+            counts["failed"] += done
+        # The conditional update makes one sweep the one that requeues, however many run at once.
+        elif ImportRecord.objects.filter(was).update(queued_at=now, started_at=None, attempts=F("attempts") + 1):
+            background.enqueue_on_commit(IMPORT_URL_TASK, entry.pk)
+            counts["retried"] += 1
+    return counts
 
 
 def subscribe_feed(url: str, *, outlet: str = "", user=None) -> Feed:
@@ -89,8 +131,14 @@ def poll_feed_now(feed: Feed) -> TaskResult:
 
 
 def run_url_import(record_id: int) -> str:
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.IMPORT_QUEUE_DEADLINE)
+    # Start it unless another run has (a task queued twice: the original and a retry).
+    claimed = ImportRecord.objects.filter(
+        Q(started_at__isnull=True) | Q(started_at__lt=cutoff), pk=record_id, outcome=Outcome.QUEUED
+    ).update(started_at=now)
     entry = ImportRecord.objects.select_related("requested_by").filter(pk=record_id).first()
-    if entry is None or entry.outcome != Outcome.QUEUED:
+    if not claimed or entry is None:
         return "skipped"
     try:
         result = import_url(entry.label, user=entry.requested_by)

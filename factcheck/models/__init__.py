@@ -3,6 +3,7 @@
 Status is never set here or in any face: see ``factcheck.workflow``."""
 
 from factcheck.models.articles import Article, Fingerprint, Keyframe, Media, content_hash
+from factcheck.models.audit import CitedEvidence, EvidenceChange
 from factcheck.models.claims import (
     Action,
     Assignment,
@@ -23,11 +24,13 @@ __all__ = [
     "Action",
     "Article",
     "Assignment",
+    "CitedEvidence",
     "Claim",
     "ClaimMatch",
     "Comment",
     "Event",
     "Evidence",
+    "EvidenceChange",
     "FactCheck",
     "Feed",
     "Fingerprint",

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from factcheck.models.fields import LinkField
+
 
 def content_hash(body: str) -> str:
     """Fingerprint of an article's text, blind to whitespace and letter case,
@@ -27,7 +29,7 @@ class Article(models.Model):
         ADMIN = "admin", "Admin"
 
     title = models.CharField(max_length=500)
-    url = models.URLField("canonical URL", max_length=1000, blank=True, default="")
+    url = LinkField("canonical URL", max_length=1000, blank=True, default="")
     external_id = models.CharField(max_length=200, blank=True, default="", help_text="The CMS's own id.")
     outlet = models.CharField(max_length=200, blank=True, default="")
     byline = models.CharField(max_length=500, blank=True, default="")
@@ -94,11 +96,11 @@ class Media(models.Model):
 
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="media")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMAGE)
-    url = models.URLField(max_length=1000, blank=True, default="", help_text="Where the file itself was published.")
+    url = LinkField(max_length=1000, blank=True, default="", help_text="Where the file itself was published.")
     caption = models.TextField(blank=True, default="")
     credit = models.CharField(max_length=300, blank=True, default="")
     position = models.PositiveIntegerField(default=0)
-    source_url = models.URLField(max_length=1000, blank=True, default="", help_text="Where it was seen.")
+    source_url = LinkField(max_length=1000, blank=True, default="", help_text="Where it was seen.")
     note = models.TextField(blank=True, default="")
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -2,6 +2,7 @@
 the event log, comments, and the rating scale."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factcheck.models.articles import Article, Media
+from factcheck.models.fields import LinkField
 
 
 class Rating(models.Model):
@@ -64,6 +66,11 @@ class Action(models.TextChoices):
 
 # Actions that create a claim rather than move one (no transition row: nothing to leave from).
 CREATING_ACTIONS = frozenset({Action.SUGGEST, Action.FLAG})
+
+
+MEDIA_OF_ANOTHER_ARTICLE = (
+    "This photo or video belongs to another article; a claim can only be about its own article's media."
+)
 
 
 class ClaimQuerySet(models.QuerySet["Claim"]):
@@ -187,6 +194,11 @@ class Claim(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("factcheck:claim", args=[self.pk])
+
+    def clean(self) -> None:
+        # The database refuses it too (a trigger, migration 0017).
+        if self.media_id is not None and self.media is not None and self.media.article_id != self.article_id:
+            raise ValidationError({"media": MEDIA_OF_ANOTHER_ARTICLE})
 
     # Verdict rules, read from ``self.verdicts.all()`` so a prefetch serves them.
     def approved_verdicts(self) -> list["Verdict"]:
@@ -314,7 +326,7 @@ class Verdict(models.Model):
 
 class Evidence(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
-    url = models.URLField(max_length=1000, blank=True, default="")
+    url = LinkField(max_length=1000, blank=True, default="")
     description = models.TextField("what it shows", blank=True, default="")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)

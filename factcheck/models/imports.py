@@ -48,10 +48,18 @@ class ImportRecord(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A queued import's attempts (factcheck.importing.records): when it was last queued, when its
+    # current run started, and how many times it was queued in all.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["requested_by", "-created_at"], name="import_by_user_idx")]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="import_by_user_idx"),
+            models.Index(fields=["queued_at"], condition=models.Q(outcome="queued"), name="import_queued_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()}: {self.label}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from factcheck.models.articles import Media
 from factcheck.models.claims import Claim, Rating
+from factcheck.models.fields import LinkField
 
 
 def claim_key(claim_reviewed: str, publisher: str) -> str:
@@ -49,11 +50,11 @@ class FactCheck(models.Model):
         FILE = "file", "A file"
         API = "api", "The API"
 
-    url = models.URLField(max_length=1000, unique=True, help_text="The fact-check's page.")
+    url = LinkField(max_length=1000, unique=True, help_text="The fact-check's page.")
     claim_reviewed = models.TextField()
     title = models.CharField(max_length=500, blank=True, default="")
     publisher = models.CharField(max_length=300, blank=True, default="")
-    publisher_url = models.URLField(max_length=1000, blank=True, default="")
+    publisher_url = LinkField(max_length=1000, blank=True, default="")
     claimant = models.CharField(max_length=500, blank=True, default="")
     rating_text = models.CharField(max_length=300, blank=True, default="", help_text="The publisher's own words.")
     rating_value = models.FloatField(null=True, blank=True)
@@ -65,7 +66,7 @@ class FactCheck(models.Model):
     )  # fmt: skip
     date_published = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=20, blank=True, default="")
-    image_url = models.URLField(max_length=1000, blank=True, default="")
+    image_url = LinkField(max_length=1000, blank=True, default="")
     media = models.ForeignKey(Media, null=True, blank=True, on_delete=models.SET_NULL, related_name="fact_checks")
     claim = models.OneToOneField(
         Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="fact_check",

@@ -4,7 +4,6 @@ member a comment mentions as @username."""
 
 import re
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
@@ -34,11 +33,7 @@ def mentioned(comment: Comment) -> list[Notice]:
     any_of = Q()
     for name in sorted(names)[:MAX_MENTIONS]:
         any_of |= Q(username__iexact=name)
-    users = [
-        u
-        for u in get_user_model().objects.filter(any_of, is_active=True).exclude(pk=comment.author_id)
-        if roles.can_review(u)
-    ]
+    users = list(roles.desk_members().filter(any_of).exclude(pk=comment.author_id))
     author = comment.author.get_username() if comment.author else "Someone"
     quoted = " ".join(comment.body.split())
     text = f"{author} mentioned you on claim #{comment.claim_id}: “{quoted[:150]}{'…' if len(quoted) > 150 else ''}”"

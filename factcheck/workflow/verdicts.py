@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from factcheck import roles
-from factcheck.models import Action, Assignment, Claim, Evidence, Rating, Verdict
+from factcheck.models import Action, Assignment, Claim, Evidence, EvidenceChange, Rating, Verdict
 from factcheck.models.claims import MEDIA_AUTHENTICITY
 from factcheck.transitions import Transition
 from factcheck.workflow.core import Conflict, Invalid, performs, require, transit
@@ -50,11 +50,12 @@ def _add_verdict(
         correction_reason=reason, media_authenticity=media_authenticity,
     )  # fmt: skip
     items = [EvidenceItem(**item) if isinstance(item, dict) else item for item in evidence or ()]
-    Evidence.objects.bulk_create(
+    added = Evidence.objects.bulk_create(
         Evidence(claim=claim, url=item.url.strip(), description=item.description.strip(), added_by=actor)
         for item in items
         if item.url.strip() or item.description.strip()
     )
+    EvidenceChange.objects.record(EvidenceChange.Change.ADDED, added, actor=actor)  # the audit of evidence
     return verdict
 
 

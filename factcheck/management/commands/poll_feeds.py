@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 
-from factcheck import importing
+from factcheck import background, importing
 from factcheck.library import sources as library_sources
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             self.stdout.write("No active feeds; add one on the import page or in the admin.")
         failed = 0
         for feed, poll_now in feeds:
-            result = poll_now(feed)
+            result = background.wait(poll_now(feed))  # this process runs it (thread backend): wait
             if result.is_finished and result.status != "SUCCESSFUL":
                 failed += 1
                 self.stderr.write(f"{feed}: polling failed; see the log.")

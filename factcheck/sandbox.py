@@ -1,0 +1,124 @@
+"""Untrusted HTML is cleaned (nh3) and read (trafilatura) in a child process with a time budget.
+
+Both libraries can be made to work for minutes by markup built for it (nested or re-opened
+formatting elements, tens of thousands of elements); a thread cannot be stopped, a process can.
+Each call forks this process (copy-on-write: the libraries are loaded already, so a call costs
+a few milliseconds); the child only runs the one function and sends its result through a pipe,
+and is killed when the budget runs out, the caller getting ``TimedOut``."""
+
+import logging
+import multiprocessing
+from collections.abc import Callable
+from typing import Any
+
+import nh3
+import trafilatura
+
+log = logging.getLogger(__name__)
+
+
+class TimedOut(Exception):
+    """The work did not finish within its budget; the child was killed."""
+
+
+class Crashed(Exception):
+    """The child died or raised; ``str(error)`` says how."""
+
+
+# --- What runs in the child -------------------------------------------------------------------
+
+
+def clean(markup: str, tags: set[str], attributes: dict[str, set[str]], url_schemes: set[str]) -> str:
+    return nh3.clean(
+        markup,
+        tags=tags,
+        attributes=attributes,
+        url_schemes=url_schemes,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def _blocks(tree) -> list[str]:
+    """Text blocks of trafilatura's XML body, in order."""
+    blocks: list[str] = []
+    for element in tree:
+        if element.tag == "list":
+            items = [" ".join("".join(item.itertext()).split()) for item in element.iter("item")]
+            blocks.extend(item for item in items if item)
+        elif element.tag in ("p", "head", "quote", "table"):
+            text = " ".join("".join(element.itertext()).split())
+            if text:
+                blocks.append(text)
+    return blocks
+
+
+def read_page(markup: str, url: str) -> dict[str, Any] | None:
+    """trafilatura's reading of a page as plain data (lxml trees do not cross processes):
+    metadata, the main text's blocks, and the images it kept (src, alt or title)."""
+    doc = trafilatura.bare_extraction(
+        markup, url=url or None, include_images=True, include_tables=True, with_metadata=True, favor_recall=True
+    )
+    if doc is None:
+        return None
+    assert not isinstance(doc, dict)  # a dict only with as_dict=True
+    body = doc.body
+    return {
+        "url": doc.url or "", "title": doc.title or "", "author": doc.author or "", "date": doc.date or "",
+        "sitename": doc.sitename or "", "language": doc.language or "", "image": doc.image or "",
+        "blocks": _blocks(body) if body is not None else [],
+        "graphics": [
+            (g.get("src") or "", (g.get("alt") or g.get("title") or "").strip()) for g in body.iter("graphic")
+        ] if body is not None else [],
+    }  # fmt: skip
+
+
+WORK: dict[str, Callable[..., Any]] = {"clean": clean, "read_page": read_page}
+
+
+def _child(connection, name: str, args: tuple) -> None:
+    try:
+        outcome: tuple[str, Any] = ("ok", WORK[name](*args))
+    except Exception as error:  # noqa: BLE001 - reported to the parent, which decides
+        outcome = ("error", f"{type(error).__name__}: {error}")
+    connection.send(outcome)
+    connection.close()
+
+
+# --- The parent's side ------------------------------------------------------------------------
+
+# fork, not spawn or forkserver: those re-import the main module (gunicorn, manage.py, pytest)
+# in every child, which costs more than the work. The child touches nothing it inherited (no
+# database connection, no file) and leaves with os._exit.
+_context = multiprocessing.get_context("fork")
+
+
+def run(name: str, *args: Any, budget: float) -> Any:
+    """``WORK[name](*args)`` in a child process, given at most ``budget`` seconds (0: in this
+    process, no budget). Raises TimedOut or Crashed."""
+    if budget <= 0:
+        return WORK[name](*args)
+    receive, send = _context.Pipe(duplex=False)
+    process = _context.Process(target=_child, args=(send, name, args), daemon=True)
+    try:
+        process.start()
+    except OSError as error:  # no process can be started here (a restricted sandbox): do it in-process
+        log.warning("Could not start a child process (%s); %s runs without a time budget.", error, name)
+        receive.close()
+        send.close()
+        return WORK[name](*args)
+    send.close()
+    try:
+        if not receive.poll(budget):
+            raise TimedOut(f"{name} took longer than {budget:g} s")
+        status, value = receive.recv()
+    except EOFError:
+        raise Crashed(f"{name}: the child process died (exit code {process.exitcode})") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receive.close()
+    if status != "ok":
+        raise Crashed(value)
+    return value
