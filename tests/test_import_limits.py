@@ -6,6 +6,7 @@ scripts/bench_nested_html.py: timings do not belong in unit tests.)"""
 
 import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,30 @@ def test_the_default_cap_is_500000_characters():
     from django.conf import settings
 
     assert settings.ARTICLE_MAX_CHARS == 500_000
+
+
+# --- A huge article's page stays small ------------------------------------------------------
+
+
+def test_a_250000_character_push_gives_a_short_list_and_a_page_of_bounded_size(api, client, editor_user, settings):
+    """The push that once made 7,196 suggestions and a 9.5 MB page: now at most
+    SUGGESTIONS_PER_ARTICLE suggestions, the other candidates capped and folded."""
+    settings.SUGGESTIONS_PER_ARTICLE, settings.SUGGESTION_THRESHOLD = 10, None  # production defaults
+    body = "".join(
+        f"The minister said on day {n} that {n * 37 + 1000:,} vehicles crossed the border at post {k}, a record. "
+        + ("\n\n" if k == 4 else "")
+        for n in range(700)
+        for k in range(5)
+    )[:250_000]
+    response = api("cms").post("/api/v1/articles/", {"title": "Long", "body": body}, format="json")
+    assert response.status_code == 201, response.json()
+    article = Article.objects.get()
+    assert article.claims.count() <= 10
+    client.force_login(editor_user)
+    page = client.get(reverse("factcheck:article", args=[article.pk]))
+    assert page.status_code == 200
+    html_text = page.content.decode()
+    assert len(page.content) < 2_000_000, len(page.content)
+    assert "More candidates" in html_text
+    assert len(article.candidates) == 200  # kept, best first, and folded on the page:
+    assert re.search(r"<details[^>]*>\s*<summary[^>]*>More candidates", html_text)
