@@ -11,7 +11,6 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-
 REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
 
 
