@@ -247,6 +247,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "factcheck.api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [  # orjson, DRF's bytes (factcheck/api/renderers.py)
+        "factcheck.api.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "factcheck.api.parsers.JSONParser",  # refuses nesting past API_JSON_MAX_DEPTH with a 400
         "rest_framework.parsers.FormParser",

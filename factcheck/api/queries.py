@@ -1,10 +1,17 @@
 """The querysets behind the API, each with the joins its serializer reads,
 so a page costs the same number of queries at 1 and at 200 claims."""
 
+import psycopg
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
 from django.db.models import Prefetch, QuerySet
+from django.db.models.query import ValuesIterable
+from psycopg.pq import Format
 
-from factcheck import visibility
+from factcheck import export, visibility
 from factcheck.models import Article, Claim, Evidence, Verdict
+
+TIMESTAMPTZ, TEXT = 1184, Format.TEXT  # psycopg.postgres.types['timestamptz'].oid
 
 
 def claims_for(user) -> QuerySet[Claim]:
@@ -24,3 +31,85 @@ def articles_for(user, *, with_claims: bool = False) -> QuerySet[Article]:
         claims = claims_for(user).order_by("span_start", "id")
         queryset = queryset.prefetch_related("media", Prefetch("claims", queryset=claims))
     return queryset
+
+
+class FastRows(ValuesIterable):
+    """``values()`` rows, with PostgreSQL's timestamps read by psycopg's C loader.
+
+    Django registers a loader of its own for ``timestamptz`` (to set the tzinfo), built on
+    psycopg's pure-Python one: a regular expression per value, 16 µs each, 1,200 values on an
+    export page (issue 14). The C loader gives the same instant in the session's zone, which
+    Django sets to UTC. It is set on this query's cursor only; the SQL, the converters and the
+    query log stay Django's."""
+
+    def __iter__(self):
+        queryset = self.queryset
+        db = connections[queryset.db]
+        if db.vendor != "postgresql":
+            return super().__iter__()
+        query = queryset.query
+        compiler = query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return iter(())
+        with db.cursor() as cursor:  # Django's wrapper: counted and logged like any query
+            cursor.cursor.adapters.register_loader(TIMESTAMPTZ, psycopg.adapters.get_loader(TIMESTAMPTZ, TEXT))
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        return (dict(zip(names, row, strict=True)) for row in rows)
+
+
+def fast_values(queryset: QuerySet, *fields: str) -> QuerySet:
+    """``queryset.values(*fields)``, read through ``FastRows``."""
+    rows = queryset.values(*fields)
+    rows._iterable_class = FastRows
+    return rows
+
+
+def _of_claims(queryset: QuerySet, ids: list[int]) -> QuerySet:
+    """Rows of these claims. On PostgreSQL ``claim_id = ANY(%s)`` with one array: Django's
+    ``__in`` prepares each of a page's 200 ids on its own (5 ms a query, issue 14)."""
+    if connection.vendor != "postgresql":
+        return queryset.filter(claim_id__in=ids)
+    column = f'"{queryset.model._meta.db_table}"."claim_id"'
+    return queryset.extra(where=[f"{column} = ANY(%s)"], params=[ids])  # noqa: S610 - a fixed column name
+
+
+def visible_claims(user) -> QuerySet[Claim]:
+    """The claims this account may see, bare: the list filters and pages it, then reads rows."""
+    return visibility.claims_visible_to(user, Claim.objects.all())
+
+
+def claims_page_json(rows: list[dict], *, public: bool, absolute) -> list[dict]:
+    """A page of claims' JSON from their rows (``values(*export.CLAIM_FIELDS)``): three queries
+    whatever the page's size (verdicts with their ratings, evidence, topics), no model instances."""
+    ids = [row["id"] for row in rows]
+    verdicts = Verdict.objects.approved() if public else Verdict.objects.all()
+    verdicts = export.grouped(fast_values(_of_claims(verdicts, ids).order_by(), *export.VERDICT_FIELDS))
+    evidence = export.grouped(
+        fast_values(_of_claims(Evidence.objects.order_by("added_at", "id"), ids), *export.EVIDENCE_FIELDS)
+    )
+    tags: dict[int, list[str]] = {}
+    through = Claim.tags.through.objects.order_by("tag__name")
+    for claim_id, slug in _of_claims(through, ids).values_list("claim_id", "tag__slug"):
+        tags.setdefault(claim_id, []).append(slug)
+    builder = export.Builder(public=public, absolute=absolute)
+    return [
+        builder.claim(row, verdicts.get(row["id"], []), evidence.get(row["id"], []), tags.get(row["id"], []))
+        for row in rows
+    ]
+
+
+def claimreview_page(rows: list[dict]) -> list:
+    """A page of claims (rows of ``export.REVIEW_CLAIM_FIELDS``) for ``claimreview.claimreview_feed``:
+    one query more, for their approved verdicts with their ratings."""
+    ids = [row["id"] for row in rows]
+    verdicts = export.grouped(
+        fast_values(_of_claims(Verdict.objects.approved().order_by(), ids), *export.REVIEW_VERDICT_FIELDS)
+    )
+    return [export.reviewed_claim(row, verdicts.get(row["id"], [])) for row in rows]

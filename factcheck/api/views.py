@@ -10,13 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from factcheck import claimreview, importing, roles, transitions, visibility, workflow
+from factcheck import claimreview, export, importing, roles, transitions, visibility, workflow
 from factcheck.api import library, queries
 from factcheck.api.filters import ArticleFilter, ClaimFilter
 from factcheck.api.pagination import SyncCursorPagination
+from factcheck.api.renderers import JSONLDRenderer, JSONRenderer
 from factcheck.api.permissions import DeskOnly, DeskOrService
 from factcheck.api.serializers import (
     ArticleDetailSerializer,
@@ -38,11 +38,6 @@ ERROR = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
     description='`{"error": {"message": "...", "code": "...", "fields": {...}}}`',
 )
-
-
-class JSONLDRenderer(JSONRenderer):
-    media_type = "application/ld+json"
-    format = "jsonld"
 
 
 def _public(request) -> bool:
@@ -149,6 +144,15 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self):
         return queries.claims_for(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        # Rows, not models: the export's hot path (issue 14). The shape is ClaimSerializer's.
+        public = _public(request)
+        claims = self.filter_queryset(queries.visible_claims(request.user))
+        rows = self.paginate_queryset(queries.fast_values(claims, *export.claim_fields(public=public)))
+        assert rows is not None  # always paginated
+        data = queries.claims_page_json(rows, public=public, absolute=request.build_absolute_uri)
+        return self.get_paginated_response(data)
 
     def get_permissions(self):
         if self.action not in ("list", "retrieve", "claimreview"):
@@ -302,7 +306,7 @@ class ClaimReviewFeedViewSet(viewsets.GenericViewSet):
     renderer_classes = [JSONLDRenderer, JSONRenderer]
 
     def get_queryset(self):
-        return queries.claims_for(self.request.user).published()
+        return queries.visible_claims(self.request.user).published()
 
     @extend_schema(
         summary="Feed of ClaimReview JSON-LD for all published verdicts",
@@ -314,7 +318,9 @@ class ClaimReviewFeedViewSet(viewsets.GenericViewSet):
     )
     def list(self, request):
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(self.get_queryset(), request, view=self)
-        body = claimreview.claimreview_feed(page)
+        rows = paginator.paginate_queryset(
+            queries.fast_values(self.get_queryset(), *export.REVIEW_CLAIM_FIELDS), request, view=self
+        )
+        body = claimreview.claimreview_feed(queries.claimreview_page(rows))  # rows, not models (issue 14)
         body["next"], body["previous"] = paginator.get_next_link(), paginator.get_previous_link()
         return Response(body)

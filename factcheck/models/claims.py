@@ -79,7 +79,9 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
     def published(self) -> "ClaimQuerySet":
         """Claims with a verdict in force: published ones, and those whose correction
         waits for approval (the earlier verdict still stands). What the CMS may see."""
-        return self.filter(pk__in=Verdict.objects.approved().values("claim_id"))
+        # EXISTS, not IN: a page of the CMS's sync walks the index in order and stops after
+        # a page, instead of hashing every approved verdict first (issue 14).
+        return self.filter(models.Exists(Verdict.objects.approved().filter(claim=models.OuterRef("pk"))))
 
     def rated(self, slug: str) -> "ClaimQuerySet":
         """Claims whose verdict in force (the latest approved revision) has this rating."""

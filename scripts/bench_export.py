@@ -1,0 +1,129 @@
+"""The CMS export at 100,000 published claims (issue 14, goal 1), each variant side by side in one run:
+
+- the product: a full walk of ``GET /api/v1/claims/?page_size=200`` and of ``/api/v1/claimreview/`` as the
+  CMS, following ``next`` (in-process, through Django's test client: the whole request, middleware included);
+- the limit: raw psycopg plus orjson building the same JSON (checked equal to the product's first page);
+- a naive peer: DRF ModelSerializers with nested serializers and page-number pagination, on sampled pages
+  (a full walk would take minutes).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench .venv/bin/python scripts/bench_export.py
+
+It creates and drops a throwaway test_… database. BENCH_CLAIMS (100,000) sets the size."""
+
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench")
+os.environ["API_THROTTLE_USER"] = "100000000/min"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+CLAIMS = int(os.environ.get("BENCH_CLAIMS", 100_000))
+PAGE = 200
+LABEL = 60
+
+
+def line(label: str, value: str) -> None:
+    print(f"{label:<{LABEL}} {value}", flush=True)
+
+
+def walk(client: Client, path: str) -> tuple[list[float], int, list[str]]:
+    """Follow ``next`` from ``path``: each page's time, the items seen, and every page's URL."""
+    times, items, urls, url = [], 0, [], path
+    while url:
+        urls.append(url)
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.content[:300]
+        body = response.json()
+        items += len(body.get("results", body.get("@graph", [])))
+        url = (body.get("next") or "").removeprefix("http://testserver")
+    return times, items, urls
+
+
+def page_memory(client: Client, url: str) -> float:
+    tracemalloc.start()
+    client.get(url)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def thirds(times: list[float]) -> str:
+    n = len(times) // 3 or 1
+    parts = [times[:n], times[n : 2 * n], times[2 * n :]]
+    return " / ".join(f"{statistics.median(p) * 1000:.1f}" for p in parts if p) + " ms"
+
+
+def main() -> None:
+    import bench_data
+    import export_peers
+    from rest_framework.authtoken.models import Token
+
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        print(f"database: {connection.vendor}; python {sys.version.split()[0]}; {CLAIMS:,} published claims")
+        start = time.perf_counter()
+        who = bench_data.build(CLAIMS)
+        line("build the data set (bulk)", f"{time.perf_counter() - start:8.1f} s   (target <= 120 s)")
+        connection.cursor().execute("ANALYZE") if connection.vendor == "postgresql" else None
+
+        token = Token.objects.create(user=who["cms"]).key
+        client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+        first = f"/api/v1/claims/?page_size={PAGE}"
+        peers = export_peers.Peers(connection)
+        product_page = client.get(first).json()
+        peers.check_same(product_page)
+
+        results = {}
+        for name, run in (
+            ("claims: product", lambda: walk(client, first)),
+            ("claims: raw psycopg + orjson", peers.walk_claims),
+            ("claimreview: product", lambda: walk(client, f"/api/v1/claimreview/?page_size={PAGE}")),
+            ("claimreview: raw psycopg + orjson", peers.walk_claimreview),
+        ):
+            start = time.perf_counter()
+            times, items, urls = run()
+            total = time.perf_counter() - start
+            results[name] = (total, times, items, urls)
+            line(
+                f"{name}: full walk ({len(times)} pages)",
+                f"{total:8.2f} s   {items / total:9,.0f} claims/s   page thirds {thirds(times)}",
+            )
+        for kind in ("claims", "claimreview"):
+            product, limit = results[f"{kind}: product"][0], results[f"{kind}: raw psycopg + orjson"][0]
+            line(f"{kind}: product / raw limit", f"{product / limit:8.2f}x   (target <= 1.5x)")
+
+        urls = results["claims: product"][3]
+        memory = [page_memory(client, urls[i]) for i in (0, len(urls) // 2, len(urls) - 1)]
+        line("claims: peak Python memory per page (first / middle / last)", " / ".join(f"{m:.1f}" for m in memory) + " MiB")
+
+        naive_times = peers.naive_sample(who["cms"], pages=len(urls))
+        naive_per_claim = statistics.mean(naive_times) / PAGE
+        product_per_claim = results["claims: product"][0] / results["claims: product"][2]
+        line("claims: naive ModelSerializer, sampled pages", f"{statistics.median(naive_times) * 1000:8.1f} ms/page")
+        line("claims: naive / product (per claim)", f"{naive_per_claim / product_per_claim:8.1f}x   (target >= 20x)")
+        peers.close()
+    finally:
+        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
