@@ -69,9 +69,15 @@ def _build_batch(rng, who, ratings, tags, start, first, count):
         at = start + timedelta(minutes=a)
         made.append(
             Article(
-                title=f"Bench article {a}", url=f"https://news.example.org/{a}", external_id=f"bench-{a}",
-                outlet="Example News", published_at=at, body=body, content_hash=f"bench-{a:064d}"[-64:],
-                source=Article.Source.API, created_at=at,
+                title=f"Bench article {a}",
+                url=f"https://news.example.org/{a}",
+                external_id=f"bench-{a}",
+                outlet="Example News",
+                published_at=at,
+                body=body,
+                content_hash=f"bench-{a:064d}"[-64:],
+                source=Article.Source.API,
+                created_at=at,
             )  # fmt: skip
         )
     made = _bulk(Article, made)
@@ -93,9 +99,17 @@ def _build_batch(rng, who, ratings, tags, start, first, count):
             photo = photo_of.get(article.pk) if n == 0 else None
             claims.append(
                 Claim(
-                    article=article, kind=Claim.Kind.IMAGE if photo else Claim.Kind.STATISTIC, text=sentence,
-                    span_start=start_at, span_end=offset, attribution="Officials", media=photo, status=S.PUBLISHED,
-                    created_by=who["editor"], created_at=at, updated_at=at + timedelta(hours=3),
+                    article=article,
+                    kind=Claim.Kind.IMAGE if photo else Claim.Kind.STATISTIC,
+                    text=sentence,
+                    span_start=start_at,
+                    span_end=offset,
+                    attribution="Officials",
+                    media=photo,
+                    status=S.PUBLISHED,
+                    created_by=who["editor"],
+                    created_at=at,
+                    updated_at=at + timedelta(hours=3),
                     public_updated_at=at + timedelta(hours=3),
                 )  # fmt: skip
             )
@@ -106,20 +120,31 @@ def _build_batch(rng, who, ratings, tags, start, first, count):
         t0 = claim.created_at
         verdicts.append(
             Verdict(
-                claim=claim, revision=1, rating=rng.choice(ratings), summary=f"Checked against the records ({claim.pk}).",
-                author=reviewer, submitted_at=t0 + timedelta(hours=2), approved_by=approver,
+                claim=claim,
+                revision=1,
+                rating=rng.choice(ratings),
+                summary=f"Checked against the records ({claim.pk}).",
+                author=reviewer,
+                submitted_at=t0 + timedelta(hours=2),
+                approved_by=approver,
                 approved_at=t0 + timedelta(hours=3),
             )  # fmt: skip
         )
         evidence.append(
             Evidence(
-                claim=claim, url=f"https://records.example.org/{claim.pk}", description="The official record.",
-                added_by=reviewer, added_at=t0 + timedelta(hours=1),
+                claim=claim,
+                url=f"https://records.example.org/{claim.pk}",
+                description="The official record.",
+                added_by=reviewer,
+                added_at=t0 + timedelta(hours=1),
             )  # fmt: skip
         )
         assignments.append(
             Assignment(
-                claim=claim, reviewer=reviewer, assigned_by=editor, assigned_at=t0 + timedelta(minutes=5),
+                claim=claim,
+                reviewer=reviewer,
+                assigned_by=editor,
+                assigned_at=t0 + timedelta(minutes=5),
                 done_at=t0 + timedelta(hours=2),
             )  # fmt: skip
         )

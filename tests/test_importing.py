@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from factcheck import importing
-from factcheck.models import Article, Claim, Media
+from factcheck.models import Article, Claim, Event, Media
 
 from .local_server import LocalServer
 
@@ -339,3 +340,16 @@ def test_a_page_yields_its_images_with_captions_and_credits_og_image_and_embedde
     assert ("image", "https://cdn.example.org/share.jpg") in media
     assert ("video", "https://video.example.org/flood.mp4") in media
     assert media[("video", "https://www.youtube.com/embed/abc123")].caption == "Aerial footage"
+
+
+def test_an_import_inserts_its_suggestions_and_their_events_in_bulk(editor_user, settings):
+    """Issue 14: one INSERT for the claims and one for their events, however many suggestions."""
+    settings.SUGGESTIONS_PER_ARTICLE, settings.SUGGESTION_THRESHOLD = 10, None
+    body = " ".join(f"The minister said {n * 1000 + 17:,} people crossed at post {n} on Monday." for n in range(30))
+    with CaptureQueriesContext(connection) as queries:
+        article = importing.import_text(title="Crossings", body=body, user=editor_user).article
+    claim_inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "factcheck_claim"')]
+    event_inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "factcheck_event"')]
+    assert article.claims.count() == 10
+    assert len(claim_inserts) == len(event_inserts) == 1
+    assert Event.objects.filter(claim__article=article, action="suggest").count() == 10

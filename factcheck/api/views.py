@@ -16,8 +16,8 @@ from factcheck import claimreview, export, importing, roles, transitions, visibi
 from factcheck.api import library, queries
 from factcheck.api.filters import ArticleFilter, ClaimFilter
 from factcheck.api.pagination import SyncCursorPagination
-from factcheck.api.renderers import JSONLDRenderer, JSONRenderer
 from factcheck.api.permissions import DeskOnly, DeskOrService
+from factcheck.api.renderers import JSONLDRenderer, JSONRenderer
 from factcheck.api.serializers import (
     ArticleDetailSerializer,
     ArticleInSerializer,

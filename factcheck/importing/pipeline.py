@@ -144,23 +144,17 @@ def suggest(article: Article, media: list[Media]) -> int:
     top, more = detection.select(
         [s for s, _ in pool], limit=settings.SUGGESTIONS_PER_ARTICLE, threshold=settings.SUGGESTION_THRESHOLD
     )
-    suggested = []
-    for found in sorted(top, key=lambda s: (s.span_start if about[id(s)] is None else -1, s.span_start)):
-        caption = about[id(found)] is not None and found.text not in article.body
-        claim = workflow.claim_suggest(
-            article=article,
-            text=found.text,
-            kind=found.kind,
-            span_start=None if caption else found.span_start,
-            span_end=None if caption else found.span_end,
-            attribution=found.attribution[:300],
-            reason=found.reason,
-            media=about[id(found)],
-            score=found.score,
-            score_band=found.band,
-            score_reasons=list(found.signals),
-        )
-        suggested.append(claim.pk)
+    found = []
+    for s in sorted(top, key=lambda s: (s.span_start if about[id(s)] is None else -1, s.span_start)):
+        caption = about[id(s)] is not None and s.text not in article.body
+        found.append(
+            {
+                "text": s.text, "kind": s.kind, "span_start": None if caption else s.span_start,
+                "span_end": None if caption else s.span_end, "attribution": s.attribution[:300], "reason": s.reason,
+                "media": about[id(s)], "score": s.score, "score_band": s.band, "score_reasons": list(s.signals),
+            }
+        )  # fmt: skip
+    suggested = [claim.pk for claim in workflow.claims_suggest(article=article, found=found)]
     rows = [candidate_row(s, about[id(s)]) for s in more[:MAX_CANDIDATES]]
     if rows:
         Article.objects.filter(pk=article.pk).update(candidates=rows)

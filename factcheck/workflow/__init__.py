@@ -24,6 +24,7 @@ from factcheck.workflow.claims import (
     claim_restore,
     claim_resume,
     claim_suggest,
+    claims_suggest,
 )
 from factcheck.workflow.core import Conflict, Invalid, NotAllowed, WorkflowError, perform
 from factcheck.workflow.verdicts import (
@@ -51,6 +52,7 @@ __all__ = [
     "claim_restore",
     "claim_resume",
     "claim_suggest",
+    "claims_suggest",
     "perform",
     "verdict_approve",
     "verdict_correct",

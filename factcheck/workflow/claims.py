@@ -30,7 +30,8 @@ def _clean_span(article: Article, text: str, span_start: int | None, span_end: i
     return span_start, span_end
 
 
-def _new_claim(article: Article, *, status: str, actor, action: str, **fields) -> Claim:
+def _unsaved_claim(article: Article, *, status: str, actor, **fields) -> Claim:
+    """A new claim, checked (its text, span and media) but not stored."""
     text = (fields.get("text") or "").strip()
     if not text:
         raise Invalid("A claim needs its text.")
@@ -44,10 +45,13 @@ def _new_claim(article: Article, *, status: str, actor, action: str, **fields) -
     if kind in (Claim.Kind.IMAGE, Claim.Kind.VIDEO) and media is None and start is None:
         raise Invalid("An image or video claim needs the media it is about.")
     fields["text"] = text
+    return Claim(article=article, status=status, span_start=start, span_end=end, created_by=actor, **fields)
+
+
+def _new_claim(article: Article, *, status: str, actor, action: str, **fields) -> Claim:
+    claim = _unsaved_claim(article, status=status, actor=actor, **fields)
     with transaction.atomic():
-        claim = Claim.objects.create(
-            article=article, status=status, span_start=start, span_end=end, created_by=actor, **fields
-        )
+        claim.save(force_insert=True)
         Event.objects.create(claim=claim, actor=actor, action=action, to_status=status, at=claim.created_at)
     return claim
 
@@ -57,6 +61,20 @@ def claim_suggest(*, article: Article, text: str, kind: str = Claim.Kind.STATEME
     return _new_claim(
         article, status=S.SUGGESTED, actor=None, action=Action.SUGGEST, text=text, kind=kind, suggested=True, **fields
     )
+
+
+def claims_suggest(*, article: Article, found: list[dict]) -> list[Claim]:
+    """Store many suggestions at once (an import's): each checked as ``claim_suggest`` does,
+    the claims and their events inserted in one statement each (issue 14)."""
+    claims = [_unsaved_claim(article, status=S.SUGGESTED, actor=None, suggested=True, **fields) for fields in found]
+    if not claims:
+        return []
+    with transaction.atomic():
+        claims = Claim.objects.bulk_create(claims)
+        Event.objects.bulk_create(
+            [Event(claim=c, action=Action.SUGGEST, to_status=S.SUGGESTED, at=c.created_at) for c in claims]
+        )
+    return claims
 
 
 def claim_flag(*, article: Article, actor, text: str, kind: str = Claim.Kind.STATEMENT, **fields) -> Claim:
