@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "factcheck.context_processors.desk",
             ],
+            "builtins": ["factcheck.templatetags.text"],  # |clip, a cheap truncatechars
         },
     },
 ]

@@ -61,7 +61,10 @@ class Article(models.Model):
             models.UniqueConstraint(fields=["content_hash"], name="article_unique_content_hash"),
             models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
         ]
-        indexes = [models.Index(fields=["updated_at", "id"], name="article_updated_idx")]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="article_updated_idx"),
+            models.Index(fields=["-created_at", "-id"], name="article_created_idx"),  # the list's order
+        ]
 
     def __str__(self) -> str:
         return self.title

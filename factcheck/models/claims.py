@@ -183,6 +183,7 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["status", "-updated_at"], name="claim_status_idx"),
             models.Index(fields=["updated_at", "id"], name="claim_updated_idx"),
+            models.Index(fields=["-created_at", "-id"], name="claim_created_idx"),  # the claims page's order
             models.Index(
                 fields=["public_updated_at", "id"],
                 condition=Q(public_updated_at__isnull=False),

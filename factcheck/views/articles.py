@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from factcheck.filters import ArticleFilter
 from factcheck.forms import FlagForm, MediaFlagForm
 from factcheck.models import Article, Claim
 from factcheck.views.claims import INPUT_FORMS, TONE_CSS
+from factcheck.views.paging import CappedPaginator
 
 PER_PAGE = 25
 
@@ -29,7 +29,7 @@ def _require_desk_member(user) -> None:
 def article_list(request):
     _require_desk_member(request.user)
     filtered = ArticleFilter(request.GET, queryset=selectors.articles_for_list())
-    page = Paginator(filtered.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filtered.qs, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from factcheck import roles, selectors
 from factcheck.filters import ClaimFilter
 from factcheck.models import SavedView
+from factcheck.views.paging import CappedPaginator
 
 PER_PAGE = 25
 CSV_LIMIT = 50_000
@@ -45,7 +45,7 @@ def claim_list(request):
     _desk_member(request.user)
     filtered = _filtered(request)
     claims = filtered.qs if filtered.is_valid() else filtered.queryset.none()
-    page = Paginator(claims, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(claims, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "filter": filtered,
         "page": page,
