@@ -2,15 +2,19 @@
 cleanly, and leaves nothing half-stored."""
 
 import json
+from pathlib import Path
 from unittest import mock
 
 import pytest
+import trafilatura
 
-from factcheck import importing
+from factcheck import importing, sandbox
 from factcheck.importing.fetch import Fetched
 from factcheck.models import Article, Claim, Media
 
 from .local_server import LocalServer
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -115,3 +119,21 @@ def test_detection_on_a_very_long_paragraph_finishes(db):
     # At most SUGGESTIONS_PER_ARTICLE (100 in the tests) become suggestions; 200 more candidates are kept.
     assert result.outcome == importing.CREATED and result.suggestions == 100
     assert len(result.article.candidates) == 200
+
+
+@pytest.mark.parametrize(
+    "page", sorted((ROOT / "tests" / "fixtures" / "articles").glob("*.html")), ids=lambda p: p.stem
+)
+def test_the_fast_reading_loses_nothing_on_the_saved_pages(page):
+    """Issue 14: trafilatura's fast mode (no fallback extractors) gives the same reading of every
+    saved page as the full one, field by field."""
+    markup = page.read_text(encoding="utf-8", errors="replace")
+    fast = sandbox.read_page(markup, "")
+    full = trafilatura.bare_extraction(markup, fast=False, **sandbox.READ_OPTIONS)
+    assert fast is not None and full is not None
+    for field in ("url", "title", "author", "date", "sitename", "language", "image"):
+        assert fast[field] == (getattr(full, field) or ""), field
+    assert fast["blocks"] == sandbox._blocks(full.body)
+    assert fast["graphics"] == [
+        (g.get("src") or "", (g.get("alt") or g.get("title") or "").strip()) for g in full.body.iter("graphic")
+    ]
