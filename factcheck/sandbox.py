@@ -2,12 +2,17 @@
 
 Both libraries can be made to work for minutes by markup built for it (nested or re-opened
 formatting elements, tens of thousands of elements); a thread cannot be stopped, a process can.
-Each call forks this process (copy-on-write: the libraries are loaded already, so a call costs
-a few milliseconds); the child only runs the one function and sends its result through a pipe,
-and is killed when the budget runs out, the caller getting ``TimedOut``."""
+The work goes to a child forked from this process (copy-on-write: the libraries are loaded
+already) that stays alive between calls and serves them one at a time through a pipe; it is
+killed when a call's budget runs out (the caller gets ``TimedOut``) or when it dies, and the next
+call forks a fresh one. Forking for every call, as this module first did, cost 40-100 ms a page,
+as much as the reading itself (issue 14). Each process keeps up to ``IDLE_WORKERS`` children
+idle, so threads importing at once each get one."""
 
 import logging
 import multiprocessing
+import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -80,6 +85,20 @@ def read_page(markup: str, url: str) -> dict[str, Any] | None:
 WORK: dict[str, Callable[..., Any]] = {"clean": clean, "read_page": read_page}
 
 
+def _serve(connection) -> None:
+    """A worker child: run each request it receives until the parent goes away."""
+    while True:
+        try:
+            name, args = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome: tuple[str, Any] = ("ok", WORK[name](*args))
+        except Exception as error:  # noqa: BLE001 - reported to the parent, which decides
+            outcome = ("error", f"{type(error).__name__}: {error}")
+        connection.send(outcome)
+
+
 def _child(connection, name: str, args: tuple) -> None:
     try:
         outcome: tuple[str, Any] = ("ok", WORK[name](*args))
@@ -97,25 +116,82 @@ def _child(connection, name: str, args: tuple) -> None:
 _context = multiprocessing.get_context("fork")
 
 
-def run(name: str, *args: Any, budget: float) -> Any:
-    """``WORK[name](*args)`` in a child process, given at most ``budget`` seconds (0: in this
-    process, no budget). Raises TimedOut or Crashed."""
-    if budget <= 0:
-        return WORK[name](*args)
+IDLE_WORKERS = 4
+_ORIGINAL_WORK = dict(WORK)  # a test that swaps a function in gets a child forked after the swap
+_idle: list["_Worker"] = []
+_idle_lock = threading.Lock()
+_owner = os.getpid()
+
+
+class _Worker:
+    """A child serving WORK requests (``_serve``), and the parent's end of its pipe."""
+
+    def __init__(self) -> None:
+        self.connection, child_end = _context.Pipe(duplex=True)
+        self.process = _context.Process(target=_serve, args=(child_end,), daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def call(self, name: str, args: tuple, budget: float) -> tuple[str, Any]:
+        self.connection.send((name, args))
+        if not self.connection.poll(budget):
+            raise TimedOut(f"{name} took longer than {budget:g} s")
+        return self.connection.recv()
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _take() -> "_Worker":
+    global _owner
+    with _idle_lock:
+        if _owner != os.getpid():  # forked (a gunicorn worker): the children are the parent's
+            _idle.clear()
+            _owner = os.getpid()
+        if _idle:
+            return _idle.pop()
+    return _Worker()
+
+
+def _give_back(worker: "_Worker") -> None:
+    with _idle_lock:
+        if len(_idle) < IDLE_WORKERS and _owner == os.getpid():
+            _idle.append(worker)
+            return
+    worker.close()
+
+
+def _run_in_worker(name: str, args: tuple, budget: float) -> tuple[str, Any]:
+    for attempt in (1, 2):
+        worker = _take()
+        try:
+            outcome = worker.call(name, args, budget)
+        except TimedOut:
+            worker.close()
+            raise
+        except (EOFError, OSError) as error:
+            worker.close()
+            # An idle child that died meanwhile (killed, out of memory): one more try, on a new one.
+            if attempt == 2 or isinstance(error, EOFError) and worker.process.exitcode not in (None, -9, 0):
+                raise Crashed(f"{name}: the child process died (exit code {worker.process.exitcode})") from None
+            continue
+        _give_back(worker)
+        return outcome
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _run_in_fresh_child(name: str, args: tuple, budget: float) -> tuple[str, Any]:
     receive, send = _context.Pipe(duplex=False)
     process = _context.Process(target=_child, args=(send, name, args), daemon=True)
-    try:
-        process.start()
-    except OSError as error:  # no process can be started here (a restricted sandbox): do it in-process
-        log.warning("Could not start a child process (%s); %s runs without a time budget.", error, name)
-        receive.close()
-        send.close()
-        return WORK[name](*args)
+    process.start()
     send.close()
     try:
         if not receive.poll(budget):
             raise TimedOut(f"{name} took longer than {budget:g} s")
-        status, value = receive.recv()
+        return receive.recv()
     except EOFError:
         raise Crashed(f"{name}: the child process died (exit code {process.exitcode})") from None
     finally:
@@ -123,6 +199,19 @@ def run(name: str, *args: Any, budget: float) -> Any:
             process.kill()
         process.join()
         receive.close()
+
+
+def run(name: str, *args: Any, budget: float) -> Any:
+    """``WORK[name](*args)`` in a child process, given at most ``budget`` seconds (0: in this
+    process, no budget). Raises TimedOut or Crashed."""
+    if budget <= 0:
+        return WORK[name](*args)
+    swapped = WORK.get(name) is not _ORIGINAL_WORK.get(name)
+    try:
+        status, value = (_run_in_fresh_child if swapped else _run_in_worker)(name, args, budget)
+    except OSError as error:  # no process can be started here (a restricted sandbox): do it in-process
+        log.warning("Could not start a child process (%s); %s runs without a time budget.", error, name)
+        return WORK[name](*args)
     if status != "ok":
         raise Crashed(value)
     return value

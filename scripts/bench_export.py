@@ -1,4 +1,7 @@
-"""The CMS export at 100,000 published claims (issue 14, goal 1), each variant side by side in one run:
+"""The desk at 100,000 published claims (issue 14): the CMS export and the pages, each figure beside its
+limit or peer, measured in the same run. ``make bench`` runs it.
+
+The export (goal 1), each variant side by side:
 
 - the product: a full walk of ``GET /api/v1/claims/?page_size=200`` and of ``/api/v1/claimreview/`` as the
   CMS, following ``next`` (in-process, through Django's test client: the whole request, middleware included);
@@ -8,7 +11,12 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench .venv/bin/python scripts/bench_export.py
 
-It creates and drops a throwaway test_… database. BENCH_CLAIMS (100,000) sets the size."""
+The pages (goal 3): the editor's desk, the article list, the claims page, a claim's page and an article's
+page, median server time in-process (Django's test client: middleware, view, template), beside
+``/healthz`` (the request cycle alone) in the same run.
+
+It creates and drops a throwaway test_… database. BENCH_CLAIMS (100,000) sets the size; the data set is
+scripts/bench_data.py's, built in bulk."""
 
 import os
 import statistics
@@ -20,14 +28,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.setdefault("DEBUG", "1")
+# Production settings (DEBUG off: no template debugging, no query log), on a throwaway database.
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+os.environ["SECURE_SSL_REDIRECT"] = "0"
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench")
 os.environ["API_THROTTLE_USER"] = "100000000/min"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 django.setup()
+# Static files from the apps as they are (no collectstatic manifest needed for a benchmark).
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -69,6 +87,30 @@ def thirds(times: list[float]) -> str:
     n = len(times) // 3 or 1
     parts = [times[:n], times[n : 2 * n], times[2 * n :]]
     return " / ".join(f"{statistics.median(p) * 1000:.1f}" for p in parts if p) + " ms"
+
+
+def pages(who: dict) -> None:
+    from factcheck.models import Claim
+
+    client = Client()
+    client.force_login(who["editor"])
+    claim = Claim.objects.order_by("-id").values("pk", "article_id")[CLAIMS // 20]
+    for label, path in (
+        ("/healthz (the request cycle alone)", "/healthz"),
+        ("the editor's desk /", "/"),
+        ("the article list /articles/", "/articles/"),
+        ("the claims page /claims/", "/claims/"),
+        ("a claim's page /claims/<id>/", f"/claims/{claim['pk']}/"),
+        ("an article's page /articles/<id>/", f"/articles/{claim['article_id']}/"),
+    ):
+        assert client.get(path).status_code == 200, path
+        times = []
+        for _ in range(15):
+            start = time.perf_counter()
+            client.get(path)
+            times.append(time.perf_counter() - start)
+        target = "" if path in ("/healthz",) or "articles/" in path and path != "/articles/" else "   (target <= 30 ms)"
+        line(f"page: {label}", f"{statistics.median(times) * 1000:8.1f} ms median{target}")
 
 
 def main() -> None:
@@ -128,6 +170,7 @@ def main() -> None:
                 f"{ratio:8.1f}x" + ("   (target >= 20x)" if not prefetch else ""),
             )
         peers.close()
+        pages(who)
     finally:
         connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 

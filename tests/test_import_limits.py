@@ -133,6 +133,37 @@ def test_the_sanitiser_refuses_markup_that_explodes_when_cleaned():
         importing.html.sanitize_html(bomb)
 
 
+def test_the_reading_child_serves_call_after_call_and_is_replaced_when_it_dies():
+    """Issue 14: no fork per page. The child stays for the next call; one that died while idle
+    (killed, out of memory) is replaced without failing the call."""
+    import os
+    import signal
+
+    page = "<html><body><article><p>The minister said turnout was 80 percent.</p></article></body></html>"
+    sandbox.run("read_page", page, "", budget=10)
+    first = sandbox._idle[-1].process.pid
+    sandbox.run("read_page", page, "", budget=10)
+    assert sandbox._idle[-1].process.pid == first
+    os.kill(first, signal.SIGKILL)
+    sandbox._idle[-1].process.join()
+    assert sandbox.run("clean", "<b>x</b>", {"b"}, {}, {"https"}, budget=10) == "<b>x</b>"
+    assert sandbox._idle[-1].process.pid != first
+
+
+def test_a_serving_child_that_runs_out_of_time_is_killed_not_kept(monkeypatch):
+    def sleepy(markup, url):
+        import time
+
+        time.sleep(30)
+
+    monkeypatch.setattr(sandbox, "_idle", [])  # children forked after the swap below run it
+    monkeypatch.setitem(sandbox.WORK, "read_page", sleepy)
+    monkeypatch.setitem(sandbox._ORIGINAL_WORK, "read_page", sleepy)
+    with pytest.raises(sandbox.TimedOut):
+        sandbox.run("read_page", "<p>x</p>", "", budget=1)
+    assert sandbox._idle == []
+
+
 def test_a_child_that_dies_is_reported_not_hung():
     with pytest.raises(sandbox.Crashed, match="Error"):
         sandbox.run("clean", None, None, None, None, budget=5)  # nh3 raises in the child
