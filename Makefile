@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install install-dev test lint format migrations-check check-deploy fuzz-api ci clean
+.PHONY: run install install-dev test lint format migrations-check check-deploy fuzz-api ci clean bench
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -57,3 +57,13 @@ ci: lint migrations-check check-deploy test fuzz-api
 
 clean:
 	rm -rf $(VENV) staticfiles test-output .pytest_cache .ruff_cache
+
+## The speed benchmarks at 100,000 claims (PostgreSQL; each builds and drops a throwaway test_ database):
+## the export and the pages, importing real pages, gunicorn under load. Rewrites the README's table.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck_bench
+bench: install-dev
+	mkdir -p .bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_export.py | tee .bench/scale.txt
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_import.py | tee .bench/import.txt
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/loadgen.py | tee .bench/load.txt
+	$(PY) scripts/bench_readme.py .bench/scale.txt .bench/import.txt .bench/load.txt
