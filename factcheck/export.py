@@ -94,7 +94,8 @@ class Builder:
     """Builds claims' JSON for one request (or one webhook): ``public`` is the CMS's view."""
 
     def __init__(self, *, public: bool, absolute: Callable[[str], str]) -> None:
-        self.public, self.links, self.ratings = public, Links(absolute), {}
+        self.public, self.links = public, Links(absolute)
+        self.ratings: dict[int, dict] = {}
         self.iso = _fast_iso()
 
     def rating(self, row: dict) -> dict:

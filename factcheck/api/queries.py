@@ -89,8 +89,8 @@ def claims_page_json(rows: list[dict], *, public: bool, absolute) -> list[dict]:
     """A page of claims' JSON from their rows (``values(*export.CLAIM_FIELDS)``): three queries
     whatever the page's size (verdicts with their ratings, evidence, topics), no model instances."""
     ids = [row["id"] for row in rows]
-    verdicts = Verdict.objects.approved() if public else Verdict.objects.all()
-    verdicts = export.grouped(fast_values(_of_claims(verdicts, ids).order_by(), *export.VERDICT_FIELDS))
+    shown = Verdict.objects.approved() if public else Verdict.objects.all()
+    verdicts = export.grouped(fast_values(_of_claims(shown, ids).order_by(), *export.VERDICT_FIELDS))
     evidence = export.grouped(
         fast_values(_of_claims(Evidence.objects.order_by("added_at", "id"), ids), *export.EVIDENCE_FIELDS)
     )

@@ -15,7 +15,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _found(self) -> int:
-        return self.object_list.order_by()[: self.cap + 1].count()
+        return self.object_list.order_by()[: self.cap + 1].count()  # type: ignore[attr-defined]  # a QuerySet
 
     @cached_property
     def count(self) -> int:
