@@ -89,6 +89,8 @@ TEMPLATES = [
         },
     },
 ]
+# Inputs, selects and rows of checkboxes written in Python, the rest by Django's templates (factcheck/widgets.py).
+FORM_RENDERER = "factcheck.widgets.QuickRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(
