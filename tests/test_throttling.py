@@ -123,3 +123,40 @@ def test_the_shared_cache_is_the_database_unless_redis_url_is_set():
     assert _cache_backend(REDIS_URL=REDIS_TEST_URL).stdout.strip() == "RedisCache"
     refused = _cache_backend(REDIS_URL="localhost:6379")
     assert refused.returncode != 0 and "REDIS_URL='localhost:6379' must start with redis://" in refused.stderr
+
+
+def test_a_window_keeps_a_count_not_every_request_and_reopens_after_its_period(monkeypatch):
+    """Issue 14: the value kept per client is (window opened, count), whatever the rate."""
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    monkeypatch.setattr(throttling.UserRateThrottle, "THROTTLE_RATES", {"user": "3/min"})
+    clock = [1000.0]
+    monkeypatch.setattr(throttling.UserRateThrottle, "timer", lambda self: clock[0])
+    request = Request(APIRequestFactory().get("/"))
+    request.user = editor("windowed")
+    throttle = throttling.UserRateThrottle()
+    caches["default"].delete(throttle.get_cache_key(request, None))
+    answers = []
+    for at in (1000.0, 1010.0, 1020.0, 1030.0):
+        clock[0] = at
+        answers.append(throttle.allow_request(request, None))
+    assert answers == [True, True, True, False]
+    assert throttle.wait() == 30.0  # the window opened at 1000 and closes at 1060
+    assert caches["default"].get(throttle.get_cache_key(request, None)) == (1000.0, 3)
+    clock[0] = 1060.5
+    assert throttle.allow_request(request, None) is True
+    assert caches["default"].get(throttle.get_cache_key(request, None)) == (1060.5, 1)
+
+
+def test_a_value_left_by_drf_s_own_throttle_starts_a_new_window(monkeypatch):
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    monkeypatch.setattr(throttling.UserRateThrottle, "THROTTLE_RATES", {"user": "1/min"})
+    request = Request(APIRequestFactory().get("/"))
+    request.user = editor("migrated")
+    throttle = throttling.UserRateThrottle()
+    caches["default"].set(throttle.get_cache_key(request, None), [1.0, 2.0, 3.0])
+    assert throttle.allow_request(request, None) is True
+    assert throttle.allow_request(request, None) is False

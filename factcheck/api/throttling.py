@@ -54,14 +54,42 @@ def shared_lock(cache, key: str) -> Iterator[None]:
 
 
 class _Shared:
+    """A client's count for the current window, read and written under the shared lock.
+
+    The window opens at the client's first request and lasts the rate's period; the value kept is
+    (when it opened, how many so far). DRF's throttles keep the time of every request instead: at
+    1,200 a minute that is 1,200 floats pickled, written and read back per request, 3.7 ms on the
+    database cache against 1.1 ms for the count (issue 14). Within a window the limit is exact;
+    like any fixed window, a client may spend one window's allowance at its end and the next one's
+    at the start of the next."""
+
     def allow_request(self, request, view):
         if self.rate is None:  # type: ignore[attr-defined]
             return True
-        key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
-        if key is None:
+        self.key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
+        if self.key is None:
             return True
-        with shared_lock(self.cache, key):  # type: ignore[attr-defined]
-            return super().allow_request(request, view)  # type: ignore[misc]
+        self.now = self.timer()  # type: ignore[attr-defined]
+        duration, limit = self.duration, self.num_requests  # type: ignore[attr-defined]
+        with shared_lock(self.cache, self.key):  # type: ignore[attr-defined]
+            value = self.cache.get(self.key)  # type: ignore[attr-defined]
+            opened, count = value if _current(value, self.now, duration) else (self.now, 0)
+            self.closes = opened + duration
+            if count >= limit:
+                return False
+            self.cache.set(self.key, (opened, count + 1), max(int(self.closes - self.now) + 1, 1))  # type: ignore[attr-defined]
+        return True
+
+    def wait(self):
+        """Seconds until the window closes (the Retry-After header)."""
+        return max(self.closes - self.now, 0)
+
+
+def _current(value, now: float, duration: float) -> bool:
+    return (
+        isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int | float) for v in value)
+        and now - value[0] < duration
+    )  # fmt: skip
 
 
 class AnonRateThrottle(_Shared, throttling.AnonRateThrottle):
