@@ -22,7 +22,8 @@ def rows(paths: list[str]) -> list[str]:
     for path in paths:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             if match := FIGURE.match(line.rstrip()):
-                label, value = (match.group(1) + match.group(2)).strip(), " ".join(match.group(3).split())
+                label = (match.group(1) + match.group(2)).strip()
+                value = " ".join(re.sub(r"\s{3,}", " · ", match.group(3).strip()).split())
                 found.append(f"| {label.replace('|', '/')} | {value.replace('|', '/')} |")
     return found
 
