@@ -89,10 +89,18 @@ def read_page(markup: str, url: str) -> dict[str, Any] | None:
 WORK: dict[str, Callable[..., Any]] = {"clean": clean, "read_page": read_page}
 
 
-def _serve(connection) -> None:
-    """A worker child: run each request it receives until the parent goes away."""
+def _serve(connection, parent_end, parent: int) -> None:
+    """A worker child: run each request it receives until the parent goes away.
+
+    It closes its copy of the parent's end of the pipe (a fork copies every descriptor), so that
+    the parent's death is an end of file here, and it checks every few seconds that its parent
+    is still the one that forked it (another child may hold that end open)."""
+    parent_end.close()
     while True:
         try:
+            while not connection.poll(5):
+                if os.getppid() != parent:
+                    return
             name, args = connection.recv()
         except (EOFError, OSError):
             return
@@ -132,7 +140,7 @@ class _Worker:
 
     def __init__(self) -> None:
         self.connection, child_end = _context.Pipe(duplex=True)
-        self.process = _context.Process(target=_serve, args=(child_end,), daemon=True)
+        self.process = _context.Process(target=_serve, args=(child_end, self.connection, os.getpid()), daemon=True)
         self.process.start()
         child_end.close()
 

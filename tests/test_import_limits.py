@@ -21,6 +21,7 @@ from .api_clients import api as api  # a pytest fixture, imported so that pytest
 from .api_clients import cms_user as cms_user  # the fixture ``api`` needs
 from .local_server import LocalServer
 
+ROOT = Path(__file__).resolve().parent.parent
 IMPORT = reverse("factcheck:import")
 TOO_DEEP = "nested more than 200 elements deep (IMPORT_HTML_MAX_DEPTH)"
 TOO_LONG = "The article is too long"
@@ -148,6 +149,32 @@ def test_the_reading_child_serves_call_after_call_and_is_replaced_when_it_dies()
     sandbox._idle[-1].process.join()
     assert sandbox.run("clean", "<b>x</b>", {"b"}, {}, {"https"}, budget=10) == "<b>x</b>"
     assert sandbox._idle[-1].process.pid != first
+
+
+def test_a_serving_child_leaves_when_the_process_that_forked_it_dies():
+    """A web process killed outright (SIGKILL, a crash) leaves no reading child behind."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'tests.settings'); django.setup()\n"
+        "from factcheck import sandbox\n"
+        "sandbox.run('clean', '<b>x</b>', {'b'}, {}, {'https'}, budget=10)\n"
+        "print(sandbox._idle[-1].process.pid, flush=True)\n"
+        "os._exit(0)  # no clean-up, as after SIGKILL\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    child = int(done.stdout.split()[-1])
+    for _ in range(40):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.25)
+    os.kill(child, 9)
+    raise AssertionError("the reading child outlived its parent")
 
 
 def test_a_serving_child_that_runs_out_of_time_is_killed_not_kept(monkeypatch):
