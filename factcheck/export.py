@@ -23,10 +23,11 @@ CLAIM_FIELDS = (
     "article__title", "article__url", "article__outlet", "article__published_at",
     "media__kind", "media__url", "media__caption", "media__credit", "media__sha256",
 )  # fmt: skip
+RATING_FIELDS = ("slug", "label", "value", "best", "worst", "colour")  # a rating's JSON, in order
 VERDICT_FIELDS = (
-    "claim_id", "revision", "rating_id", "rating__slug", "rating__label", "rating__value", "rating__best",
-    "rating__worst", "rating__colour", "summary", "media_authenticity", "correction_reason", "author__username",
-    "submitted_at", "approved_by__username", "approved_at", "returned_at",
+    "claim_id", "revision", "rating_id", *(f"rating__{name}" for name in RATING_FIELDS), "summary",
+    "media_authenticity", "correction_reason", "author__username", "submitted_at", "approved_by__username",
+    "approved_at", "returned_at",
 )  # fmt: skip
 EVIDENCE_FIELDS = ("claim_id", "url", "description", "added_at")
 # What the CMS's view leaves out: nothing is read that is not shown.
@@ -59,16 +60,14 @@ def _fast_iso() -> Callable[[datetime | None], str | None]:
         if moment is None:
             return None
         text = moment.isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+        # Read from the database it is UTC; anything else (naive, another offset) takes iso's way.
+        return text[:-6] + "Z" if text.endswith("+00:00") else iso(moment)
 
     return utc
 
 
 def rating_json(rating) -> dict:
-    return {
-        "slug": rating.slug, "label": rating.label, "value": rating.value, "best": rating.best,
-        "worst": rating.worst, "colour": rating.colour,
-    }  # fmt: skip
+    return {name: getattr(rating, name) for name in RATING_FIELDS}
 
 
 class Links:
@@ -101,9 +100,7 @@ class Builder:
     def rating(self, row: dict) -> dict:
         rating = self.ratings.get(row["rating_id"])
         if rating is None:
-            rating = self.ratings[row["rating_id"]] = {
-                name: row[f"rating__{name}"] for name in ("slug", "label", "value", "best", "worst", "colour")
-            }
+            rating = self.ratings[row["rating_id"]] = {name: row[f"rating__{name}"] for name in RATING_FIELDS}
         return rating
 
     def verdict(self, row: dict) -> dict:

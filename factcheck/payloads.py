@@ -7,8 +7,6 @@ defines it."""
 
 from collections.abc import Callable
 
-from django.conf import settings
-
 from factcheck import export
 from factcheck.export import iso, rating_json
 from factcheck.models import Claim, Verdict
@@ -65,4 +63,4 @@ def cms_claim(claim: Claim) -> dict:
         if article is None:
             return {"id": claim.pk, "article": None}
         return {"id": claim.pk, "article": {"id": article.pk, "url": article.url, "external_id": article.external_id}}
-    return claim_json(claim, public=True, absolute=lambda path: settings.SITE_URL + path)
+    return claim_json(claim, public=True, absolute=export.site_absolute)

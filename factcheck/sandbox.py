@@ -61,17 +61,18 @@ def _blocks(tree) -> list[str]:
 # fast=True skips trafilatura's fallback extractors (readability, jusText): 10-40% faster, and on
 # every saved page in tests/fixtures/articles the same text and metadata, field by field
 # (tests/test_import_robustness.py checks it; issue 14).
-READ_OPTIONS = {"include_images": True, "include_tables": True, "with_metadata": True, "favor_recall": True}
-# (read_page spells them out, for the type checker; tests compare the two readings with these.)
+READ_OPTIONS: dict[str, Any] = {
+    "include_images": True,
+    "include_tables": True,
+    "with_metadata": True,
+    "favor_recall": True,
+}
 
 
 def read_page(markup: str, url: str) -> dict[str, Any] | None:
     """trafilatura's reading of a page as plain data (lxml trees do not cross processes):
     metadata, the main text's blocks, and the images it kept (src, alt or title)."""
-    doc = trafilatura.bare_extraction(
-        markup, url=url or None, fast=True, include_images=True, include_tables=True, with_metadata=True,
-        favor_recall=True,
-    )  # fmt: skip
+    doc = trafilatura.bare_extraction(markup, url=url or None, fast=True, **READ_OPTIONS)
     if doc is None:
         return None
     assert not isinstance(doc, dict)  # a dict only with as_dict=True

@@ -92,7 +92,7 @@ def main() -> None:
         detect = []
         for body in texts:
             start = time.perf_counter()
-            found = detection.suggest_claims(body)
+            detection.suggest_claims(body)
             detect.append(time.perf_counter() - start)
         per_page = total / articles
         stages = {
@@ -102,7 +102,6 @@ def main() -> None:
         stages["the rest (storing, duplicates, records)"] = per_page - sum(stages.values())
         for name, seconds in stages.items():
             line(f"import: {name}, per page", f"{seconds * 1000:8.1f} ms   {seconds / per_page:5.0%} of a page")
-        del found
     finally:
         connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 

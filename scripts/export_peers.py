@@ -3,7 +3,7 @@
 **The limit** reads with raw psycopg (keyset pages on ``(public_updated_at, id)``, dict rows, four
 statements a page), builds the same JSON and serialises it with orjson. To build the same JSON it
 uses the same pure builders the product does (``factcheck.export.Builder`` for a claim;
-``factcheck.claimreview``'s functions, fed plain objects, for ClaimReview): what it leaves out is
+``factcheck.claimreview``'s functions, fed ``export.reviewed_claim``, for ClaimReview): what it leaves out is
 everything between the database and those builders — Django's ORM, DRF, the request cycle. Its
 first claims page is checked equal to the product's.
 
@@ -63,40 +63,6 @@ WHERE ct.claim_id = ANY(%s) ORDER BY t.name
 START = (datetime(1970, 1, 1, tzinfo=UTC), 0)
 
 
-class Plain:
-    """A row as attributes, for claimreview's functions."""
-
-    def __init__(self, **fields) -> None:
-        self.__dict__.update(fields)
-
-
-class PlainClaim(Plain):
-    def approved_verdicts(self):
-        return sorted((v for v in self.verdict_rows if v.approved_at), key=lambda v: v.revision, reverse=True)
-
-
-def _plain_claim(row: dict, verdicts: list[dict]) -> PlainClaim:
-    article = None
-    if row["article_id"] is not None:
-        article = Plain(**{k: row[f"article__{k}"] for k in ("title", "url", "outlet", "published_at", "created_at")})
-    media = None
-    if row["media_id"] is not None:
-        names = ("kind", "url", "caption", "sha256", "source_url", "created_at")
-        media = Plain(**{k: row[f"media__{k}"] for k in names})
-    plain = [
-        Plain(
-            claim_id=v["claim_id"], revision=v["revision"], approved_at=v["approved_at"], summary=v["summary"],
-            media_authenticity=v["media_authenticity"],
-            rating=Plain(**{k: v[f"rating__{k}"] for k in ("label", "value", "best", "worst")}),
-        )
-        for v in verdicts
-    ]  # fmt: skip
-    return PlainClaim(
-        pk=row["id"], kind=row["kind"], text=row["text"], attribution=row["attribution"], media_id=row["media_id"],
-        article=article, media=media, created_at=row["created_at"], verdict_rows=plain,
-    )  # fmt: skip
-
-
 class Peers:
     def __init__(self, connection) -> None:
         params = connection.get_connection_params()
@@ -145,7 +111,7 @@ class Peers:
 
     def claimreview_page(self, after) -> tuple[bytes, list[dict]]:
         rows, verdicts, _, _ = self._page(after)
-        feed = claimreview.claimreview_feed(_plain_claim(row, verdicts.get(row["id"], [])) for row in rows)
+        feed = claimreview.claimreview_feed(export.reviewed_claim(row, verdicts.get(row["id"], [])) for row in rows)
         feed["next"] = f"{BASE}/api/v1/claimreview/?after={rows[-1]['id']}" if len(rows) == PAGE else None
         feed["previous"] = None
         return orjson.dumps(feed), rows

@@ -5,9 +5,7 @@ page, sees what was checked before, cites a match as evidence, and links our own
 
 Screenshots go to test-output/browser/. Any JavaScript error fails the test."""
 
-import os
 import re
-import shutil
 from datetime import date
 
 import pytest
@@ -16,17 +14,9 @@ from factcheck.models import Claim, Evidence, FactCheck, Rating
 
 from .conftest import ClaimMaker
 from .factories import ArticleFactory, editor, reviewer
-from .test_browser import CHROMIUM, PASSWORD, Session
+from .test_browser import PASSWORD, Session
 from .test_browser import browser as browser  # the module-scoped fixture, shared
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not shutil.which(CHROMIUM) and not os.environ.get("REQUIRE_BROWSER"),
-        reason="Debian's chromium is not installed (CI installs it and sets REQUIRE_BROWSER=1)",
-    ),
-]
+from .test_browser import pytestmark as pytestmark  # browser marks: shared
 
 S = Claim.Status
 CONQUERED = "The last nest of the enemy, Panjshir province, was completely conquered"  # in the article

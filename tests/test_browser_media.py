@@ -5,9 +5,7 @@ copy and see "Seen before" point at the first.
 Screenshots go to test-output/browser/. Any JavaScript error fails the test."""
 
 import io
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,21 +15,13 @@ from factcheck.media import similar
 from factcheck.models import Media
 
 from .factories import editor, reviewer
-from .test_browser import CHROMIUM, OUTPUT, PASSWORD, Session
+from .test_browser import OUTPUT, PASSWORD, Session
 from .test_browser import browser as browser  # the module-scoped fixture, shared
+from .test_browser import pytestmark as pytestmark  # browser marks: shared
 
 IMAGES = Path(__file__).resolve().parent / "fixtures" / "images"
 CAPTION = "A flower in the market square"
 CLAIM = "This photo was taken in Bazarak, Panjshir, last week"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not shutil.which(CHROMIUM) and not os.environ.get("REQUIRE_BROWSER"),
-        reason="Debian's chromium is not installed (CI installs it and sets REQUIRE_BROWSER=1)",
-    ),
-]
 
 
 def photo_with_gps() -> bytes:

@@ -4,25 +4,14 @@ page) load with no policy violation and no JavaScript error — Chromium reports
 script or style on the console, which fails the test. Also the whole two-factor sign-in, as
 a person does it."""
 
-import os
 import re
-import shutil
 
-import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .factories import editor
-from .test_browser import CHROMIUM, PASSWORD, Session, browser  # noqa: F401 - browser: the module's fixture
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not shutil.which(CHROMIUM) and not os.environ.get("REQUIRE_BROWSER"),
-        reason="Debian's chromium is not installed (CI installs it and sets REQUIRE_BROWSER=1)",
-    ),
-]
+from .test_browser import PASSWORD, Session, browser  # noqa: F401 - browser: the module's fixture
+from .test_browser import pytestmark as pytestmark  # browser marks: shared
 
 
 def _code(device: TOTPDevice, step: int) -> str:

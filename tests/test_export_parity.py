@@ -65,3 +65,21 @@ def test_the_claimreview_feed_is_exactly_the_models_feed(api, claims, who):
     assert feed["@graph"] == expected["@graph"]
     assert {node["@type"] for node in feed["@graph"]} == {"ClaimReview", "MediaReview"}
     assert any("dateModified" in node for node in feed["@graph"])
+
+
+def test_the_builder_writes_any_instant_as_the_api_does():
+    """Rows read from the database are UTC (written with a Z); an instant still in memory with
+    another offset, or naive, is written as ``iso`` writes it."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from factcheck import export
+
+    builder = export.Builder(public=True, absolute=str)
+    for moment in (
+        datetime(2021, 9, 6, 10, 0, tzinfo=UTC),
+        datetime(2021, 9, 6, 12, 0, 0, 250, tzinfo=timezone(timedelta(hours=2))),
+        datetime(2021, 9, 6, 10, 0),
+        None,
+    ):
+        assert builder.iso(moment) == export.iso(moment)
+    assert builder.iso(datetime(2021, 9, 6, 12, 0, tzinfo=timezone(timedelta(hours=2)))) == "2021-09-06T10:00:00Z"
