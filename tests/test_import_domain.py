@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from factcheck import importing
@@ -274,3 +274,93 @@ def test_the_importing_domain_imports_no_face():
     for path in sorted(IMPORTING.rglob("*.py")):
         faces = {name for name in _imported_modules(path) if name.startswith(FACES)}
         assert not faces, f"{path.name} imports {sorted(faces)}"
+
+
+# --- a batch of files read ahead (issue 14) -------------------------------------------------
+
+SAVED_PAGES = sorted((Path(__file__).parent / "fixtures" / "articles").glob("*.html"))
+
+
+def _batch() -> list[tuple[str, bytes | importing.ImportFailed]]:
+    return [
+        *((page.name, page.read_bytes()) for page in SAVED_PAGES[:3]),
+        ("missing.txt", importing.ImportFailed("No such file.")),
+        ("b.jsonl", b'{"title": "B", "body": "Police said 2 died."}\n{"title": "C"}\n'),
+        ("empty.html", b""),
+        (SAVED_PAGES[0].name, SAVED_PAGES[0].read_bytes()),  # the same page again: a duplicate
+    ]
+
+
+def _result_said(results) -> list[tuple[str, str, str, int]]:
+    """What each result says, the article's number aside (the articles were imported twice)."""
+    return [(r.label, r.outcome, re.sub(r"#\d+", "#N", r.message), r.suggestions) for r in results]
+
+
+def _outcomes(batch) -> list[tuple[str, list[tuple[str, str, str, int]]]]:
+    return [(name, _result_said(results)) for name, results in importing.import_files(batch)]
+
+
+@pytest.mark.parametrize("ahead", [0, 1, 3])
+def test_import_files_gives_what_one_file_at_a_time_gives(db, settings, ahead):
+    """Reading ahead changes nothing but the speed: the same results, in the order given."""
+    settings.TASKS = DUMMY_TASKS
+    one_at_a_time = [(name, importing.import_file(name, raw)) for name, raw in _batch() if isinstance(raw, bytes)]
+    expected = [(name, _result_said(results)) for name, results in one_at_a_time]
+    expected.insert(3, ("missing.txt", [("missing.txt", "failed", "No such file.", 0)]))
+    Article.objects.all().delete()
+
+    settings.IMPORT_READ_AHEAD = ahead
+    said = _outcomes(_batch())
+    assert said == expected
+    assert [outcome for _, results in said for _, outcome, _, _ in results] == [
+        "created", "created", "created", "failed", "created", "failed", "failed", "duplicate",
+    ]  # fmt: skip
+    assert Article.objects.count() == 4
+
+
+def test_import_files_reads_a_bounded_number_ahead(db, settings):
+    """The next files are read while one is stored, but never more than IMPORT_READ_AHEAD of them."""
+    settings.IMPORT_READ_AHEAD = 2
+    pulled: list[str] = []
+
+    def files():
+        for n in range(6):
+            pulled.append(f"{n}.txt")
+            yield f"{n}.txt", f"Story {n}\n\nThe minister said {n} schools closed.".encode()
+
+    seen = []
+    for name, results in importing.import_files(files()):
+        seen.append(name)
+        assert len(pulled) <= len(seen) + 2  # stored so far, plus at most two read ahead
+        assert results[0].outcome == "created"
+    assert seen == pulled == [f"{n}.txt" for n in range(6)]
+
+
+def test_read_ahead_defaults_to_one_per_processor(settings, monkeypatch):
+    from factcheck.importing.sources import read_ahead
+
+    settings.IMPORT_READ_AHEAD = None
+    monkeypatch.setattr("os.cpu_count", lambda: 3)
+    assert read_ahead() == 3
+    settings.IMPORT_READ_AHEAD = -1
+    assert read_ahead() == 0
+
+
+def test_import_articles_keeps_the_order_of_files_and_urls(db, server, tmp_path):
+    server.routes["/x"] = (200, "text/plain", ("X story\n\n" + STORY).encode())
+    (tmp_path / "a.txt").write_text("A\n\nThe minister said 4 schools closed.", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("C\n\nThe minister said 5 schools closed.", encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="3 created, 0 duplicate, 1 failed"):
+        call_command(
+            "import_articles",
+            str(tmp_path / "a.txt"),
+            server.url("/x"),
+            str(tmp_path / "gone.txt"),
+            str(tmp_path / "c.txt"),
+            "--no-progress",
+            stdout=out,
+            stderr=err,
+        )
+    assert [line.split()[1] for line in out.getvalue().splitlines()[:3]] == ["a.txt:", server.url("/x") + ":", "c.txt:"]
+    assert "gone.txt: No such file." in err.getvalue()

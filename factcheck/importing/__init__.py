@@ -20,7 +20,7 @@ from factcheck.importing.records import (
     run_url_import,
     subscribe_feed,
 )
-from factcheck.importing.sources import import_file, import_payload, import_text, import_url
+from factcheck.importing.sources import import_file, import_files, import_payload, import_text, import_url
 
 __all__ = [
     "CREATED",
@@ -35,6 +35,7 @@ __all__ = [
     "active_feeds",
     "import_article",
     "import_file",
+    "import_files",
     "import_pasted",
     "import_payload",
     "import_text",

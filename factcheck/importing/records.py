@@ -12,7 +12,7 @@ from django_tasks import TaskResult
 
 from factcheck import background
 from factcheck.importing.pipeline import ImportResult
-from factcheck.importing.sources import import_file, import_text, import_url
+from factcheck.importing.sources import import_files, import_text, import_url
 from factcheck.models import Article, Feed, ImportRecord
 
 log = logging.getLogger(__name__)
@@ -48,11 +48,12 @@ def import_pasted(
 
 def import_uploads(files: Iterable[tuple[str, bytes]], *, user=None) -> list[ImportRecord]:
     """Uploaded files as (name, content) pairs, recorded: one ImportRecord per article
-    (a .json/.jsonl file may hold many). Each file is read when its turn comes."""
+    (a .json/.jsonl file may hold many), in the order given. The next files are read while one
+    is stored (``import_files``)."""
     return [
         record(result, source=Article.Source.UPLOAD, user=user)
-        for name, raw in files
-        for result in import_file(name, raw, user=user)
+        for _, results in import_files(files, user=user)
+        for result in results
     ]
 
 

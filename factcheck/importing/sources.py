@@ -2,7 +2,13 @@
 handed to the pipeline."""
 
 import codecs
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from factcheck.importing.data import ArticleData, ImportFailed, normalize_text, parse_published
 from factcheck.importing.fetch import FetchError, fetch_url
@@ -31,10 +37,55 @@ def import_text(
 
 def import_file(name: str, raw: bytes, *, user=None, source: str = Article.Source.UPLOAD) -> list[ImportResult]:
     """An uploaded or local file; a .json/.jsonl file may hold many articles."""
+    return _store(name, _parse(name, raw), user=user, source=source)
+
+
+def read_ahead() -> int:
+    """How many files ``import_files`` reads ahead of the one being stored (IMPORT_READ_AHEAD;
+    by default one per processor)."""
+    return max(0, settings.IMPORT_READ_AHEAD if settings.IMPORT_READ_AHEAD is not None else (os.cpu_count() or 1))
+
+
+def import_files(
+    files: Iterable[tuple[str, bytes | ImportFailed]], *, user=None, source: str = Article.Source.UPLOAD
+) -> Iterator[tuple[str, list[ImportResult]]]:
+    """Several files, each with its results, in the order given (a file that could not be read
+    is given as its ImportFailed, and fails with its message). While one file's articles are
+    stored (in this thread: the database work stays in order), the next ``read_ahead()`` files
+    are read (HTML in the sandbox's children, one core each), so a batch goes about as fast as
+    its slower half instead of the sum of both (issue 14). Reading touches no database."""
+    window = read_ahead()
+    if window == 0:
+        for name, raw in files:
+            yield name, _store(name, _parse(name, raw), user=user, source=source)
+        return
+    pending: deque[tuple[str, Future]] = deque()
+    items = iter(files)
+    with ThreadPoolExecutor(max_workers=window, thread_name_prefix="import-read") as readers:
+        for name, raw in items:
+            pending.append((name, readers.submit(_parse, name, raw)))
+            if len(pending) > window:
+                done, parsed = pending.popleft()
+                yield done, _store(done, parsed.result(), user=user, source=source)
+        while pending:
+            done, parsed = pending.popleft()
+            yield done, _store(done, parsed.result(), user=user, source=source)
+
+
+def _parse(name: str, raw: bytes | ImportFailed) -> list[tuple[ArticleData | ImportFailed, str]] | ImportFailed:
+    if isinstance(raw, ImportFailed):
+        return raw
     try:
-        parsed = parse_file(name, raw)
+        return parse_file(name, raw)
     except ImportFailed as error:
-        return [ImportResult.failed(name, error.message)]
+        return error
+
+
+def _store(
+    name: str, parsed: list[tuple[ArticleData | ImportFailed, str]] | ImportFailed, *, user, source: str
+) -> list[ImportResult]:
+    if isinstance(parsed, ImportFailed):
+        return [ImportResult.failed(name, parsed.message)]
     results = []
     for item, where in parsed:
         if isinstance(item, ImportFailed):

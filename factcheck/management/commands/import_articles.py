@@ -1,5 +1,6 @@
 import glob
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -29,25 +30,39 @@ class Command(BaseCommand):
             expanded.extend(matches or [source])
         return expanded
 
-    def _run_one(self, source: str) -> list[importing.ImportResult]:
-        if source.startswith(("http://", "https://")):
-            return [importing.import_url(source, source=Article.Source.URL)]
+    def _results(self, sources: list[str]) -> Iterator[tuple[str, list[importing.ImportResult]]]:
+        """Each source's results, in order. Runs of files go through ``import_files``, which reads
+        the next files while one is stored; a URL is fetched on its own."""
+        files: list[str] = []
+        for source in sources + [""]:
+            if source and not source.startswith(("http://", "https://")):
+                files.append(source)
+                continue
+            if files:
+                yield from importing.import_files(map(self._read, files), source=Article.Source.UPLOAD)
+                files = []
+            if source:
+                yield source, [importing.import_url(source, source=Article.Source.URL)]
+
+    @staticmethod
+    def _read(source: str) -> tuple[str, bytes | importing.ImportFailed]:
         path = Path(source)
         if not path.is_file():
-            return [importing.ImportResult.failed(source, "No such file.")]
+            return source, importing.ImportFailed("No such file.")
         try:
-            raw = path.read_bytes()
+            return path.name, path.read_bytes()
         except OSError as error:
-            return [importing.ImportResult.failed(source, f"Cannot read the file: {error.strerror}.")]
-        return importing.import_file(path.name, raw, source=Article.Source.UPLOAD)
+            return source, importing.ImportFailed(f"Cannot read the file: {error.strerror}.")
 
     def handle(self, *args, **options):
         sources = self._expand(options["sources"])
         show_bar = len(sources) > 1 and not options["no_progress"]
         counts: Counter[str] = Counter()
         failures = []
-        for source in tqdm(sources, unit="source", disable=not show_bar, file=self.stderr._out):
-            for result in self._run_one(source):
+        progress = tqdm(total=len(sources), unit="source", disable=not show_bar, file=self.stderr._out)
+        for _, results in self._results(sources):
+            progress.update()
+            for result in results:
                 counts[result.outcome] += 1
                 line = f"{result.outcome:<9} {result.label}: {result.message}"
                 if result.outcome == importing.FAILED:
@@ -55,6 +70,7 @@ class Command(BaseCommand):
                     self.stderr.write(line)
                 else:
                     self.stdout.write(line)
+        progress.close()
         summary = (
             f"{counts[importing.CREATED]} created, {counts[importing.DUPLICATE]} duplicate, "
             f"{counts[importing.FAILED]} failed"
