@@ -100,6 +100,7 @@ for _pair in OIDC_ROLE_MAP.split(","):
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password is checked
+    "factcheck.security.permissions.OneQueryPermissions",  # fills the permission cache ModelBackend reads
     "django.contrib.auth.backends.ModelBackend",
     *(["factcheck.security.oidc.DeskOIDCBackend"] if OIDC_ENABLED else []),
 ]

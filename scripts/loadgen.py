@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT)]
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+import bench_env  # noqa: E402
+
 CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", 16))
 SECONDS = min(float(os.environ.get("LOAD_SECONDS", 10)), 60.0)  # bounded
 HOST = "127.0.0.1"
@@ -42,8 +44,10 @@ def free_port() -> int:
 
 
 def setup() -> str:
-    """Django, a throwaway database with the data set; its URL, for gunicorn."""
+    """Django, a throwaway database with the data set, the static files collected (production
+    settings serve them from STATIC_ROOT); the database's URL, for gunicorn."""
     os.environ.update(ENV)
+    print(bench_env.use_redis_if_there(), flush=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     import django
 
@@ -52,7 +56,9 @@ def setup() -> str:
 
     sys.path.insert(0, str(ROOT / "scripts"))
     import bench_data
+    from django.core.management import call_command
 
+    call_command("collectstatic", interactive=False, verbosity=0)
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     start = time.perf_counter()
     bench_data.build(int(os.environ.get("BENCH_CLAIMS", 100_000)))

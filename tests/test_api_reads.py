@@ -165,8 +165,8 @@ def test_claim_list_query_count_is_the_same_at_1_and_200_claims(api, make_claim,
         claim = workflow.claim_suggest(article=article, text="reportedly numbers in the thousands")
         Claim.objects.filter(pk=claim.pk)  # (suggested claims are enough: the page reads the same relations)
     client = api("editor")
-    # user + its permissions (2), page of claims (with article, media), verdicts (+rating, people), evidence, tags
-    with django_assert_num_queries(6):
+    # user + its permissions (1), page of claims (with article, media), verdicts (+rating, people), evidence, tags
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/claims/?page_size=200")
     assert len(response.json()["results"]) == rows
 
@@ -175,11 +175,11 @@ def test_claim_list_query_count_is_the_same_at_1_and_200_claims(api, make_claim,
 def test_claim_detail_and_article_detail_query_counts_are_fixed(api, make_claim, rows, django_assert_num_queries):
     claims = [make_claim(S.PUBLISHED) for _ in range(rows)]
     client = api("cms")
-    # token, perms (user, groups), claim (+article, media), verdicts, evidence, tags
-    with django_assert_num_queries(7):
+    # token, perms (one statement), claim (+article, media), verdicts, evidence, tags
+    with django_assert_num_queries(6):
         assert client.get(f"/api/v1/claims/{claims[0].pk}/").status_code == 200
-    # token, perms (user, groups), article, media, claims (+article, media), verdicts, evidence, tags
-    with django_assert_num_queries(9):
+    # token, perms (one statement), article, media, claims (+article, media), verdicts, evidence, tags
+    with django_assert_num_queries(8):
         assert client.get(f"/api/v1/articles/{claims[0].article_id}/").status_code == 200
 
 
@@ -209,8 +209,8 @@ def test_claimreview_feed_query_count_is_fixed(api, make_claim, rows, django_ass
     for _ in range(rows):
         make_claim(S.PUBLISHED)
     client = api("cms")
-    # token, perms (user, groups), page of claims (+article, media), approved verdicts (+rating)
-    with django_assert_num_queries(5):
+    # token, perms (one statement), page of claims (+article, media), approved verdicts (+rating)
+    with django_assert_num_queries(4):
         assert client.get("/api/v1/claimreview/?page_size=50").status_code == 200
 
 

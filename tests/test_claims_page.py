@@ -56,9 +56,9 @@ def test_the_claims_page_query_count_is_fixed(client, editor_user, make_claim, r
     for _ in range(rows):
         make_claim(S.FLAGGED)
     client.force_login(editor_user)
-    # session, user, 2 x perms; the filter form's ratings, reviewers and topics; count, page, open
+    # session, user, perms (one statement); the filter form's ratings, reviewers and topics; count, page, open
     # assignments (+reviewers), topics; saved views
-    with django_assert_num_queries(4 + 3 + 4 + 1):
+    with django_assert_num_queries(3 + 3 + 4 + 1):
         response = client.get("/claims/", {"q": "claim"})
     assert len(_ids(response)) == min(rows, 25)
 

@@ -257,10 +257,10 @@ def test_a_nul_in_the_words_is_a_400_not_a_500(client, editor_user, shelf):
     assert client.get("/library/", {"q": "x\x00y"}).status_code == 400  # refused by the NUL middleware
 
 
-# Session, user, user's permissions, groups' permissions; then the page: count of the search,
+# Session, user, permissions (one statement: factcheck/security/permissions.py); then the page: count of the search,
 # the page of fact-checks (with ratings), publishers, languages, ratings, the total. Words add one
 # query on either engine (SQLite: the FTS5 ids; PostgreSQL: whether any row has the words).
-LIBRARY_QUERIES = 4 + 6
+LIBRARY_QUERIES = 3 + 6
 
 
 @pytest.mark.parametrize("rows", [1, 20])

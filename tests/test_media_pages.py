@@ -35,7 +35,7 @@ from .media_helpers import media_root as media_root
 # (browser) tests, which empty the tables, groups included.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_index", "media_root")]
 PEOPLE = ["editor_user", "assigned_reviewer", "other_reviewer", "outsider", "cms_user", "anonymous"]
-BASE = 4  # session, user, the user's permissions, their groups' permissions
+BASE = 3  # session, user, permissions (one statement: factcheck/security/permissions.py)
 
 
 def as_(client, request, who):

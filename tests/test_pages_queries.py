@@ -14,8 +14,9 @@ from .desk_pages import S
 from .factories import ArticleFactory
 
 # --- 8. pinned query counts ---------------------------------------------------
-# Every page starts with: session, user, the user's permissions, their groups' permissions.
-BASE = 4
+# Every page starts with: session, user, their permissions (one statement, own and groups':
+# factcheck/security/permissions.py).
+BASE = 3
 
 
 @pytest.mark.parametrize("rows", [1, 20])

@@ -35,10 +35,10 @@ def test_editor_desk_query_count_is_fixed(client, editor_user, make_claim, rows,
         make_claim(S.SUGGESTED)
         make_claim(S.SUBMITTED)
     client.force_login(editor_user)
-    # session, user, 2 x perms; per non-empty queue (suggested, submitted): count, page, prefetch
+    # session, user, perms; per non-empty queue (suggested, submitted): count, page, prefetch
     # assignments (+reviewers); the suggestions' stored library matches; per empty queue (flagged, overdue,
     # on hold): count only; whether the editor is also a reviewer (their queues too); the bulk assign's reviewers
-    with django_assert_num_queries(4 + 2 * 3 + 1 + 3 * 1 + 1 + 1):
+    with django_assert_num_queries(3 + 2 * 3 + 1 + 3 * 1 + 1 + 1):
         response = client.get("/")
     assert response.status_code == 200
     assert len(re.findall(rb'href="/claims/\d+/"', response.content)) == 2 * min(rows, 10)
@@ -49,8 +49,8 @@ def test_reviewer_desk_query_count_is_fixed(client, assigned_reviewer, make_clai
     for _ in range(rows):
         make_claim(S.ASSIGNED)
     client.force_login(assigned_reviewer)
-    # session, user, 2 x perms; assigned: count, page, prefetch; waiting, returned and published (empty): count
-    with django_assert_num_queries(4 + 3 + 3):
+    # session, user, perms; assigned: count, page, prefetch; waiting, returned and published (empty): count
+    with django_assert_num_queries(3 + 3 + 3):
         response = client.get("/")
     assert response.status_code == 200
     assert len(re.findall(rb'href="/claims/\d+/"', response.content)) == min(rows, 10)

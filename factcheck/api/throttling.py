@@ -3,8 +3,8 @@
 DRF's throttles read a client's recent requests from the cache and write them back: two
 processes doing that at once both read N and both write N+1, and a request goes uncounted.
 Here the read and the write happen under a lock every process respects: a row lock in the
-database (the default cache, ``DatabaseCache``), a Redis lock (``RedisCache``, REDIS_URL), or a
-process-local lock for a local-memory cache (tests, one process)."""
+database (the default cache, ``DatabaseCache``), or a process-local lock for a local-memory cache
+(tests, one process); with Redis (``RedisCache``, REDIS_URL) a script does both at once."""
 
 import threading
 import zlib
@@ -71,6 +71,11 @@ class _Shared:
             return True
         self.now = self.timer()  # type: ignore[attr-defined]
         duration, limit = self.duration, self.num_requests  # type: ignore[attr-defined]
+        redis = _redis(self.cache)  # type: ignore[attr-defined]
+        if redis is not None:
+            opened, allowed = _count_in_redis(redis, self.key, self.now, duration, limit)
+            self.closes = opened + duration
+            return allowed
         with shared_lock(self.cache, self.key):  # type: ignore[attr-defined]
             value = self.cache.get(self.key)  # type: ignore[attr-defined]
             opened, count = value if _current(value, self.now, duration) else (self.now, 0)
@@ -83,6 +88,41 @@ class _Shared:
     def wait(self):
         """Seconds until the window closes (the Retry-After header)."""
         return max(self.closes - self.now, 0)
+
+
+# The same window in one round trip: Redis runs a script atomically, so no lock is needed. The count
+# lives in a hash of its own (opened, count) beside the cache's keys: 1 ms with the lock, get and set
+# against 0.2 ms (issue 14).
+_WINDOW_SCRIPT = """
+local now, duration, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local kept = redis.call('HMGET', KEYS[1], 'opened', 'count')
+local opened, count = tonumber(kept[1]), tonumber(kept[2])
+if not opened or not count or now - opened >= duration then opened, count = now, 0 end
+if count >= limit then return {tostring(opened), 0} end
+redis.call('HSET', KEYS[1], 'opened', tostring(opened), 'count', count + 1)
+redis.call('EXPIRE', KEYS[1], math.max(math.ceil(opened + duration - now) + 1, 1))
+return {tostring(opened), 1}
+"""
+
+
+def _redis(cache) -> RedisCache | None:
+    if isinstance(cache, ConnectionProxy):
+        cache = cache._connections[cache._alias]
+    return cache if isinstance(cache, RedisCache) else None
+
+
+def window_key(cache: RedisCache, key: str) -> str:
+    """The Redis hash holding a client's window (the cache's key for it, and ``:window``)."""
+    return f"{cache.make_and_validate_key(key)}:window"
+
+
+def _count_in_redis(cache: RedisCache, key: str, now: float, duration: float, limit: int) -> tuple[float, bool]:
+    """Count one request in the client's window, opening a new one when the last has closed:
+    (when the window opened, whether the request is within the limit)."""
+    full = window_key(cache, key)
+    client = cache._cache.get_client(full, write=True)
+    opened, allowed = client.eval(_WINDOW_SCRIPT, 1, full, repr(now), repr(duration), limit)
+    return float(opened), bool(allowed)
 
 
 def _current(value, now: float, duration: float) -> bool:
