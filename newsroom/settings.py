@@ -252,7 +252,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["factcheck.api.filters.FilterBackend"],  # django-filter's, skipped when unused
     "EXCEPTION_HANDLER": "factcheck.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [  # orjson, DRF's bytes (factcheck/api/renderers.py)
         "factcheck.api.renderers.JSONRenderer",

@@ -312,3 +312,22 @@ def test_unicode_digits_are_not_a_reviewer_id(api, make_claim):
     claim = make_claim(S.FLAGGED)
     response = api("editor").post(f"/api/v1/claims/{claim.pk}/assign/", {"reviewer": "²"}, format="json")
     assert response.status_code == 400 and "reviewer" in _error(response)["fields"]
+
+
+def test_a_list_without_filters_skips_django_filter_and_answers_the_same(api, make_claim, monkeypatch):
+    """Issue 14: a request naming no filter does not build django-filter's form; one naming a filter
+    still does, and a bad value is still refused."""
+    from django_filters.rest_framework import DjangoFilterBackend
+
+    make_claim(S.PUBLISHED)
+    make_claim(S.FLAGGED)
+    built = []
+    original = DjangoFilterBackend.filter_queryset
+    monkeypatch.setattr(DjangoFilterBackend, "filter_queryset", lambda self, *a: built.append(1) or original(self, *a))
+    editor = api("editor")
+    everything = editor.get("/api/v1/claims/").json()["results"]
+    assert len(everything) == 2 and built == []
+    flagged = editor.get("/api/v1/claims/", {"status": "flagged"}).json()["results"]
+    assert [c["status"] for c in flagged] == ["flagged"] and built == [1]
+    assert editor.get("/api/v1/claims/", {"article": "1.5"}).status_code == 400
+    assert editor.get("/api/v1/claims/", {"unknown": "x"}).json()["results"] == everything

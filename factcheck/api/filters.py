@@ -4,11 +4,26 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 from factcheck import visibility
 from factcheck.importing.data import canonical_url
 from factcheck.models import Article, Claim
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which builds and validates a form of every filter even when the
+    request names none of them: 0.5 ms of an export page (issue 14). When no filter is named, the
+    queryset is the answer, as it is at the end of that work."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not any(
+            name in request.query_params for name in filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class WholeNumberFormField(forms.IntegerField):
