@@ -4,7 +4,8 @@ limit or peer, measured in the same run. ``make bench`` runs it.
 The export (goal 1), each variant side by side:
 
 - the product: a full walk of ``GET /api/v1/claims/?page_size=200`` and of ``/api/v1/claimreview/`` as the
-  CMS, following ``next`` (in-process, through Django's test client: the whole request, middleware included);
+  CMS, following ``next`` (in-process, handed to the WSGI application as gunicorn hands it: the whole
+  request, middleware included);
   its time is the sum of its requests' times, as the limit's is the sum of its pages' (the walk's parsing of
   each answer to find ``next`` is the client's work, not the product's);
 - the limit: raw psycopg plus orjson building the same JSON (checked equal to the product's first page);
@@ -14,7 +15,7 @@ The export (goal 1), each variant side by side:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench .venv/bin/python scripts/bench_export.py
 
 The pages (goal 3): the editor's desk, the article list, the claims page, a claim's page and an article's
-page, median server time in-process (Django's test client: middleware, view, template), beside
+page, median server time in-process (the WSGI application: middleware, view, template), beside
 ``/healthz`` (the request cycle alone) in the same run.
 
 The shared cache is Redis when one answers on 127.0.0.1:6379, as in the README's deployment
@@ -22,12 +23,16 @@ The shared cache is Redis when one answers on 127.0.0.1:6379, as in the README's
 throwaway test_… database. BENCH_CLAIMS (100,000) sets the size; the data set is
 scripts/bench_data.py's, built in bulk."""
 
+import gc
+import io
 import os
 import statistics
 import sys
 import time
 import tracemalloc
 from pathlib import Path
+
+import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
@@ -56,7 +61,6 @@ settings.STORAGES = {
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 CLAIMS = int(os.environ.get("BENCH_CLAIMS", 100_000))
 PAGE = 200
@@ -67,22 +71,51 @@ def line(label: str, value: str) -> None:
     print(f"{label:<{LABEL}} {value}", flush=True)
 
 
-def walk(client: Client, path: str) -> tuple[list[float], int, list[str]]:
+class Wsgi:
+    """GET requests handed to the WSGI application as gunicorn hands them (newsroom.wsgi: the whole
+    request cycle, middleware included). Not Django's test client: it connects and disconnects a
+    signal receiver on every request, and the weak references that leaves behind (three a request)
+    make each full garbage collection slower as a walk goes on — its cost, not the product's."""
+
+    def __init__(self, **headers: str):
+        from newsroom.wsgi import application  # freezes start-up's objects, as in a server
+
+        self.application, self.headers = application, headers
+
+    def get(self, url: str) -> tuple[int, bytes]:
+        path, _, query = url.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
+            "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "testserver",
+            "REMOTE_ADDR": "127.0.0.1", "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+            **self.headers,
+        }  # fmt: skip
+        status = []
+        chunks = self.application(environ, lambda code, headers, exc_info=None: status.append(code))
+        try:
+            body = b"".join(chunks)
+        finally:
+            chunks.close()
+        return int(status[0].split()[0]), body
+
+
+def walk(client: Wsgi, path: str) -> tuple[list[float], int, list[str]]:
     """Follow ``next`` from ``path``: each page's time, the items seen, and every page's URL."""
     times, items, urls, url = [], 0, [], path
     while url:
         urls.append(url)
         start = time.perf_counter()
-        response = client.get(url)
+        code, content = client.get(url)
         times.append(time.perf_counter() - start)
-        assert response.status_code == 200, response.content[:300]
-        body = response.json()
+        assert code == 200, content[:300]
+        body = orjson.loads(content)
         items += len(body.get("results", body.get("@graph", [])))
         url = (body.get("next") or "").removeprefix("http://testserver")
     return times, items, urls
 
 
-def page_memory(client: Client, url: str) -> float:
+def page_memory(client: Wsgi, url: str) -> float:
     tracemalloc.start()
     client.get(url)
     _, peak = tracemalloc.get_traced_memory()
@@ -97,10 +130,13 @@ def thirds(times: list[float]) -> str:
 
 
 def pages(who: dict) -> None:
+    from django.conf import settings
+
     from factcheck.models import Claim
 
-    client = Client()
-    client.force_login(who["editor"])
+    login = Client()
+    login.force_login(who["editor"])
+    client = Wsgi(HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={login.cookies[settings.SESSION_COOKIE_NAME].value}")
     claim = Claim.objects.order_by("-id").values("pk", "article_id")[CLAIMS // 20]
     for label, path in (
         ("/healthz (the request cycle alone)", "/healthz"),
@@ -110,7 +146,7 @@ def pages(who: dict) -> None:
         ("a claim's page /claims/<id>/", f"/claims/{claim['pk']}/"),
         ("an article's page /articles/<id>/", f"/articles/{claim['article_id']}/"),
     ):
-        assert client.get(path).status_code == 200, path
+        assert client.get(path)[0] == 200, path
         times = []
         for _ in range(15):
             start = time.perf_counter()
@@ -125,20 +161,21 @@ def main() -> None:
     import export_peers
     from rest_framework.authtoken.models import Token
 
-    setup_test_environment()
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         print(f"database: {connection.vendor}; python {sys.version.split()[0]}; {CLAIMS:,} published claims; {CACHE}")
         start = time.perf_counter()
         who = bench_data.build(CLAIMS)
         line("build the data set (bulk)", f"{time.perf_counter() - start:8.1f} s   (target <= 120 s)")
-        connection.cursor().execute("ANALYZE") if connection.vendor == "postgresql" else None
+        if connection.vendor == "postgresql":  # vacuumed too: autovacuum has nothing left to do while timed
+            connection.cursor().execute("VACUUM ANALYZE")
+        gc.collect()  # the data set's leftovers (newsroom.wsgi then freezes what is left, as in a server)
 
         token = Token.objects.create(user=who["cms"]).key
-        client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+        client = Wsgi(HTTP_AUTHORIZATION=f"Token {token}")
         first = f"/api/v1/claims/?page_size={PAGE}"
         peers = export_peers.Peers(connection)
-        product_page = client.get(first).json()
+        product_page = orjson.loads(client.get(first)[1])
         peers.check_same(product_page)
 
         results = {}
