@@ -1,6 +1,11 @@
+import threading
+
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from factcheck import defaults, workflow
 from factcheck.models import Claim, Rating
@@ -17,6 +22,26 @@ pytest.register_assert_rewrite(
 )
 
 QUOTE = "The resistance is still all over the valley."
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server for the browser tests, answering one request at a time when the test database is
+    SQLite in memory. Its threads then share the test's one connection (Django's ``connections_override``),
+    and a page that loads several images from views that query (the dashboard's six charts) had them
+    run statements on it at once: now and then they hung there. PostgreSQL keeps Django's threads."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    LiveServerThread.server_class = _OneRequestAtATime
 
 
 @pytest.fixture(autouse=True)
