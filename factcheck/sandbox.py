@@ -177,6 +177,23 @@ def _give_back(worker: "_Worker") -> None:
     worker.close()
 
 
+def prepare(count: int) -> None:
+    """Have at least ``count`` idle children (at most IDLE_WORKERS), forked now, from this thread.
+    ``importing.import_files`` calls it before its reader threads start, so that they take children
+    forked from a quiet thread instead of forking while other threads parse and write."""
+    global _owner
+    with _idle_lock:
+        if _owner != os.getpid():
+            _idle.clear()
+            _owner = os.getpid()
+        missing = min(count, IDLE_WORKERS) - len(_idle)
+    for _ in range(max(missing, 0)):
+        try:
+            _give_back(_Worker())
+        except OSError:  # no process can be started here: the calls will run in-process
+            return
+
+
 def _run_in_worker(name: str, args: tuple, budget: float) -> tuple[str, Any]:
     for attempt in (1, 2):
         worker = _take()

@@ -221,7 +221,7 @@ IMPORT_HTML_MAX_ELEMENTS = env_int("IMPORT_HTML_MAX_ELEMENTS", 50_000)
 IMPORT_HTML_TIMEOUT = env_int("IMPORT_HTML_TIMEOUT", 10)
 # A batch of files (an upload of several, `manage.py import_articles`) reads this many files ahead of
 # the one being stored, in threads whose HTML goes to the sandbox's children: 0 reads one at a time;
-# unset, one per processor (factcheck/importing/sources.py: import_files).
+# unset, one per processor; at most the sandbox's 4 idle children (factcheck/importing/sources.py).
 IMPORT_READ_AHEAD = env_int("IMPORT_READ_AHEAD", 0) if env_str("IMPORT_READ_AHEAD") else None
 # The longest article the desk takes, in characters of text (every source: page, API, file, URL, feed).
 ARTICLE_MAX_CHARS = env_int("ARTICLE_MAX_CHARS", 500_000)

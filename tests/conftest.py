@@ -24,24 +24,48 @@ pytest.register_assert_rewrite(
 QUOTE = "The resistance is still all over the valley."
 
 
+class _Answer:
+    """A WSGI answer that gives the live server's lock back once it is closed (written out)."""
+
+    def __init__(self, answer, lock: threading.Lock):
+        self.answer, self.lock = answer, lock
+
+    def __iter__(self):
+        return iter(self.answer)
+
+    def close(self):
+        try:
+            if hasattr(self.answer, "close"):
+                self.answer.close()
+        finally:
+            self.lock.release()
+
+
 class _OneRequestAtATime(ThreadedWSGIServer):
     """The live server for the browser tests, answering one request at a time when the test database is
     SQLite in memory. Its threads then share the test's one connection (Django's ``connections_override``),
     and a page that loads several images from views that query (the dashboard's six charts) had them
-    run statements on it at once: now and then they hung there. PostgreSQL keeps Django's threads."""
+    run statements on it at once: now and then they hung there. A request holds the lock until its
+    answer is written and closed (a streamed CSV queries while it is written). PostgreSQL, or SQLite
+    in a file, keeps Django's threads."""
 
     def set_app(self, application):
         lock = threading.Lock()
 
         def one_at_a_time(environ, start_response):
-            with lock:
-                return application(environ, start_response)
+            lock.acquire()
+            try:
+                return _Answer(application(environ, start_response), lock)
+            except BaseException:
+                lock.release()
+                raise
 
         super().set_app(one_at_a_time)
 
 
-if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    LiveServerThread.server_class = _OneRequestAtATime
+_DATABASE = settings.DATABASES["default"]
+if _DATABASE["ENGINE"] == "django.db.backends.sqlite3" and not (_DATABASE.get("TEST") or {}).get("NAME"):
+    LiveServerThread.server_class = _OneRequestAtATime  # the test database is in memory
 
 
 @pytest.fixture(autouse=True)

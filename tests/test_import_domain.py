@@ -331,19 +331,49 @@ def test_import_files_reads_a_bounded_number_ahead(db, settings):
     seen = []
     for name, results in importing.import_files(files()):
         seen.append(name)
-        assert len(pulled) <= len(seen) + 2  # stored so far, plus at most two read ahead
+        # stored so far, plus two read ahead (fewer only at the end, when no file is left)
+        assert len(pulled) == min(len(seen) + 2, 6)
         assert results[0].outcome == "created"
     assert seen == pulled == [f"{n}.txt" for n in range(6)]
 
 
-def test_read_ahead_defaults_to_one_per_processor(settings, monkeypatch):
+def test_read_ahead_defaults_to_one_per_processor_and_stops_at_the_idle_children(settings, monkeypatch):
+    from factcheck import sandbox
     from factcheck.importing.sources import read_ahead
 
     settings.IMPORT_READ_AHEAD = None
-    monkeypatch.setattr("os.cpu_count", lambda: 3)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2})  # the processors this process may use
     assert read_ahead() == 3
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(64)))
+    assert read_ahead() == sandbox.IDLE_WORKERS == 4  # each file read ahead keeps a child busy
+    settings.IMPORT_READ_AHEAD = 10
+    assert read_ahead() == 4
     settings.IMPORT_READ_AHEAD = -1
     assert read_ahead() == 0
+
+
+def test_the_readers_children_are_forked_before_the_readers_start(db, settings, monkeypatch):
+    """Reader threads take idle children forked from the calling thread, not fork their own while other
+    threads parse and write."""
+    import threading
+
+    from factcheck import sandbox
+
+    settings.IMPORT_READ_AHEAD = 2
+    forked_in: list[str] = []
+    original = sandbox._Worker.__init__
+
+    def counting(self):
+        forked_in.append(threading.current_thread().name)
+        original(self)
+
+    monkeypatch.setattr(sandbox._Worker, "__init__", counting)
+    for worker in list(sandbox._idle):  # start from none idle
+        sandbox._idle.remove(worker)
+        worker.close()
+    pages = [(page.name, page.read_bytes()) for page in SAVED_PAGES[:4]]
+    assert [r[0].outcome for _, r in importing.import_files(pages)] == ["created"] * 4
+    assert forked_in and all(name == threading.current_thread().name for name in forked_in)
 
 
 def test_import_articles_keeps_the_order_of_files_and_urls(db, server, tmp_path):

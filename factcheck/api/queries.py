@@ -104,10 +104,15 @@ def rows_of_claims(key: str, build: Callable[[list[int]], QuerySet], ids: list[i
     """``list(build(ids))`` for a ``values()`` query whose only parameter that changes is the page's
     claim ids. On PostgreSQL its SQL is compiled once per process and kept under ``key``: building
     and compiling a query through the ORM costs about 0.5 ms, as much as running it, and a page of
-    the export runs three of them (issue 14). Timestamps are read as ``FastRows`` reads them."""
+    the export runs three of them (issue 14). Timestamps are read as ``FastRows`` reads them.
+
+    One ``key`` is one query: a key given to another ``build`` would run the first one's SQL. The
+    claims' related rows live in the claims' database (no router sends them elsewhere)."""
+    if not ids:
+        return []
     db_alias = router.db_for_read(Claim)
     db = connections[db_alias]
-    if db.vendor != "postgresql" or not ids:
+    if db.vendor != "postgresql":
         return list(build(ids))
     compiled = _compiled.get((key, db_alias))
     if compiled is None:
@@ -115,7 +120,9 @@ def rows_of_claims(key: str, build: Callable[[list[int]], QuerySet], ids: list[i
         query = build(marker).query
         compiler = query.get_compiler(db_alias)
         sql, params = compiler.as_sql()
-        at = next(i for i, param in enumerate(params) if param is marker)
+        at = next((i for i, param in enumerate(params) if param is marker), None)
+        if at is None:
+            raise ValueError(f"rows_of_claims({key!r}): the query does not take the ids as one parameter")
         converters = compiler.get_converters([column for column, _, _ in compiler.select])
         names = [*query.extra_select, *query.values_select, *query.annotation_select]
         compiled = _compiled[key, db_alias] = _Compiled(sql, tuple(params), at, compiler, converters, names)

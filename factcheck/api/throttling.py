@@ -98,10 +98,11 @@ local now, duration, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV
 local kept = redis.call('HMGET', KEYS[1], 'opened', 'count')
 local opened, count = tonumber(kept[1]), tonumber(kept[2])
 if not opened or not count or now - opened >= duration then opened, count = now, 0 end
-if count >= limit then return {tostring(opened), 0} end
-redis.call('HSET', KEYS[1], 'opened', tostring(opened), 'count', count + 1)
+local exact = string.format('%.17g', opened)  -- tostring() keeps 14 digits: a time would lose its last ones
+if count >= limit then return {exact, 0} end
+redis.call('HSET', KEYS[1], 'opened', exact, 'count', count + 1)
 redis.call('EXPIRE', KEYS[1], math.max(math.ceil(opened + duration - now) + 1, 1))
-return {tostring(opened), 1}
+return {exact, 1}
 """
 
 

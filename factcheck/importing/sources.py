@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from factcheck import sandbox
 from factcheck.importing.data import ArticleData, ImportFailed, normalize_text, parse_published
 from factcheck.importing.fetch import FetchError, fetch_url
 from factcheck.importing.files import decode_text, from_mapping, from_plain_text, parse_file
@@ -41,9 +42,11 @@ def import_file(name: str, raw: bytes, *, user=None, source: str = Article.Sourc
 
 
 def read_ahead() -> int:
-    """How many files ``import_files`` reads ahead of the one being stored (IMPORT_READ_AHEAD;
-    by default one per processor)."""
-    return max(0, settings.IMPORT_READ_AHEAD if settings.IMPORT_READ_AHEAD is not None else (os.cpu_count() or 1))
+    """How many files ``import_files`` reads ahead of the one being stored (IMPORT_READ_AHEAD; by
+    default one per processor this process may use), at most the sandbox's idle children
+    (``sandbox.IDLE_WORKERS``): each file read ahead keeps one busy."""
+    wanted = settings.IMPORT_READ_AHEAD if settings.IMPORT_READ_AHEAD is not None else len(os.sched_getaffinity(0))
+    return max(0, min(wanted, sandbox.IDLE_WORKERS))
 
 
 def import_files(
@@ -59,6 +62,8 @@ def import_files(
         for name, raw in files:
             yield name, _store(name, _parse(name, raw), user=user, source=source)
         return
+    if settings.IMPORT_HTML_TIMEOUT > 0:
+        sandbox.prepare(window)  # the children the readers will use, forked from this thread
     pending: deque[tuple[str, Future]] = deque()
     items = iter(files)
     with ThreadPoolExecutor(max_workers=window, thread_name_prefix="import-read") as readers:

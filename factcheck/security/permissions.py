@@ -22,20 +22,24 @@ from django.db import connections, router
 def _statement() -> str:
     """``app_label, codename`` of every permission a user holds, directly or through a group."""
     User = get_user_model()
-    own, groups, granted = (
-        User._meta.get_field("user_permissions").remote_field.through._meta.db_table,  # type: ignore[union-attr]
-        User._meta.get_field("groups").remote_field.through._meta.db_table,  # type: ignore[union-attr]
-        Group.permissions.through._meta.db_table,
-    )
+    own = User._meta.get_field("user_permissions").remote_field.through._meta  # type: ignore[union-attr]
+    member = User._meta.get_field("groups").remote_field.through._meta  # type: ignore[union-attr]
+    granted = Group.permissions.through._meta
     q = connections[router.db_for_read(Permission)].ops.quote_name
+    person = str(User._meta.model_name)  # the through tables' field for the user: "user"
+
+    def column(meta, field: str) -> str:
+        return q(meta.get_field(field).column)
+
     # Table and column names come from the models, quoted; the user's id is a parameter.
     return (
         f"SELECT ct.{q('app_label')}, p.{q('codename')} FROM {q(Permission._meta.db_table)} p "  # noqa: S608
-        f"JOIN {q(ContentType._meta.db_table)} ct ON ct.{q('id')} = p.{q('content_type_id')} "
-        f"WHERE p.{q('id')} IN ("
-        f"SELECT {q('permission_id')} FROM {q(own)} WHERE {q('user_id')} = %s "
-        f"UNION SELECT gp.{q('permission_id')} FROM {q(granted)} gp "
-        f"JOIN {q(groups)} ug ON ug.{q('group_id')} = gp.{q('group_id')} WHERE ug.{q('user_id')} = %s)"
+        f"JOIN {q(ContentType._meta.db_table)} ct ON ct.{column(ContentType._meta, 'id')} "
+        f"= p.{column(Permission._meta, 'content_type')} WHERE p.{column(Permission._meta, 'id')} IN ("
+        f"SELECT {column(own, 'permission')} FROM {q(own.db_table)} WHERE {column(own, person)} = %s "
+        f"UNION SELECT gp.{column(granted, 'permission')} FROM {q(granted.db_table)} gp "
+        f"JOIN {q(member.db_table)} ug ON ug.{column(member, 'group')} = gp.{column(granted, 'group')} "
+        f"WHERE ug.{column(member, person)} = %s)"
     )
 
 

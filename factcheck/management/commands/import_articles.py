@@ -34,14 +34,14 @@ class Command(BaseCommand):
         """Each source's results, in order. Runs of files go through ``import_files``, which reads
         the next files while one is stored; a URL is fetched on its own."""
         files: list[str] = []
-        for source in sources + [""]:
-            if source and not source.startswith(("http://", "https://")):
+        for source in [*sources, None]:  # None: the end, where the last run of files goes
+            if source is not None and not source.startswith(("http://", "https://")):
                 files.append(source)
                 continue
             if files:
                 yield from importing.import_files(map(self._read, files), source=Article.Source.UPLOAD)
                 files = []
-            if source:
+            if source is not None:
                 yield source, [importing.import_url(source, source=Article.Source.URL)]
 
     @staticmethod
@@ -59,18 +59,17 @@ class Command(BaseCommand):
         show_bar = len(sources) > 1 and not options["no_progress"]
         counts: Counter[str] = Counter()
         failures = []
-        progress = tqdm(total=len(sources), unit="source", disable=not show_bar, file=self.stderr._out)
-        for _, results in self._results(sources):
-            progress.update()
-            for result in results:
-                counts[result.outcome] += 1
-                line = f"{result.outcome:<9} {result.label}: {result.message}"
-                if result.outcome == importing.FAILED:
-                    failures.append(line)
-                    self.stderr.write(line)
-                else:
-                    self.stdout.write(line)
-        progress.close()
+        with tqdm(total=len(sources), unit="source", disable=not show_bar, file=self.stderr._out) as progress:
+            for _, results in self._results(sources):
+                progress.update()
+                for result in results:
+                    counts[result.outcome] += 1
+                    line = f"{result.outcome:<9} {result.label}: {result.message}"
+                    if result.outcome == importing.FAILED:
+                        failures.append(line)
+                        self.stderr.write(line)
+                    else:
+                        self.stdout.write(line)
         summary = (
             f"{counts[importing.CREATED]} created, {counts[importing.DUPLICATE]} duplicate, "
             f"{counts[importing.FAILED]} failed"
