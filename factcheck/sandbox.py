@@ -158,12 +158,17 @@ class _Worker:
         self.connection.close()
 
 
-def _take() -> "_Worker":
+def _forget_if_forked() -> None:
+    """In a forked process (a gunicorn worker) the idle children are the parent's. Under _idle_lock."""
     global _owner
+    if _owner != os.getpid():
+        _idle.clear()
+        _owner = os.getpid()
+
+
+def _take() -> "_Worker":
     with _idle_lock:
-        if _owner != os.getpid():  # forked (a gunicorn worker): the children are the parent's
-            _idle.clear()
-            _owner = os.getpid()
+        _forget_if_forked()
         if _idle:
             return _idle.pop()
     return _Worker()
@@ -181,11 +186,8 @@ def prepare(count: int) -> None:
     """Have at least ``count`` idle children (at most IDLE_WORKERS), forked now, from this thread.
     ``importing.import_files`` calls it before its reader threads start, so that they take children
     forked from a quiet thread instead of forking while other threads parse and write."""
-    global _owner
     with _idle_lock:
-        if _owner != os.getpid():
-            _idle.clear()
-            _owner = os.getpid()
+        _forget_if_forked()
         missing = min(count, IDLE_WORKERS) - len(_idle)
     for _ in range(max(missing, 0)):
         try:

@@ -96,3 +96,12 @@ def test_media_go_to_s3_compatible_storage_when_a_bucket_is_set():
         DEBUG="1",
     )
     assert local.stdout.strip() == "FileSystemStorage"
+
+
+def test_import_read_ahead_is_unset_a_whole_number_or_refused():
+    """IMPORT_READ_AHEAD (issue 14): unset means one per processor; anything but a whole number stops start-up."""
+    show = ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.IMPORT_READ_AHEAD)"]
+    assert _manage(*show, DEBUG="1").stdout.strip() == "None"
+    assert _manage(*show, DEBUG="1", IMPORT_READ_AHEAD="3").stdout.strip() == "3"
+    refused = _manage("check", DEBUG="1", IMPORT_READ_AHEAD="two")
+    assert refused.returncode != 0 and "IMPORT_READ_AHEAD='two' is not a whole number" in refused.stderr

@@ -126,8 +126,8 @@ def test_the_shared_cache_is_the_database_unless_redis_url_is_set():
     assert refused.returncode != 0 and "REDIS_URL='localhost:6379' must start with redis://" in refused.stderr
 
 
-def test_a_window_keeps_a_count_not_every_request_and_reopens_after_its_period(monkeypatch):
-    """Issue 14: the value kept per client is (window opened, count), whatever the rate."""
+def _clocked(monkeypatch, username: str):
+    """A throttle of 3 a minute for a new editor's request, on a clock the test sets (clock[0])."""
     from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
 
@@ -135,13 +135,23 @@ def test_a_window_keeps_a_count_not_every_request_and_reopens_after_its_period(m
     clock = [1000.0]
     monkeypatch.setattr(throttling.UserRateThrottle, "timer", lambda self: clock[0])
     request = Request(APIRequestFactory().get("/"))
-    request.user = editor("windowed")
-    throttle = throttling.UserRateThrottle()
-    caches["default"].delete(throttle.get_cache_key(request, None))
+    request.user = editor(username)
+    return throttling.UserRateThrottle(), request, clock
+
+
+def _answers(throttle, request, clock, times) -> list[bool]:
     answers = []
-    for at in (1000.0, 1010.0, 1020.0, 1030.0):
+    for at in times:
         clock[0] = at
         answers.append(throttle.allow_request(request, None))
+    return answers
+
+
+def test_a_window_keeps_a_count_not_every_request_and_reopens_after_its_period(monkeypatch):
+    """Issue 14: the value kept per client is (window opened, count), whatever the rate."""
+    throttle, request, clock = _clocked(monkeypatch, "windowed")
+    caches["default"].delete(throttle.get_cache_key(request, None))
+    answers = _answers(throttle, request, clock, (1000.0, 1010.0, 1020.0, 1030.0))
     assert answers == [True, True, True, False]
     assert throttle.wait() == 30.0  # the window opened at 1000 and closes at 1060
     assert caches["default"].get(throttle.get_cache_key(request, None)) == (1000.0, 3)
@@ -173,23 +183,13 @@ def test_in_redis_a_window_is_counted_by_one_script(monkeypatch, db):
     if not _redis_up():
         pytest.skip("no Redis on 127.0.0.1:6379")
     import redis
-    from rest_framework.request import Request
-    from rest_framework.test import APIRequestFactory
 
-    monkeypatch.setattr(throttling.UserRateThrottle, "THROTTLE_RATES", {"user": "3/min"})
-    clock = [1000.0]
-    monkeypatch.setattr(throttling.UserRateThrottle, "timer", lambda self: clock[0])
-    request = Request(APIRequestFactory().get("/"))
-    request.user = editor("windowed-in-redis")
-    throttle = throttling.UserRateThrottle()
+    throttle, request, clock = _clocked(monkeypatch, "windowed-in-redis")
     server = redis.Redis.from_url(REDIS_TEST_URL)
     key = throttling.window_key(caches["default"], throttle.get_cache_key(request, None))
     server.delete(key)
     caches["default"].set(throttle.get_cache_key(request, None), [1.0, 2.0])  # DRF's own value: left alone
-    answers = []
-    for at in (1000.0, 1010.0, 1020.0, 1030.0):
-        clock[0] = at
-        answers.append(throttle.allow_request(request, None))
+    answers = _answers(throttle, request, clock, (1000.0, 1010.0, 1020.0, 1030.0))
     assert answers == [True, True, True, False]
     assert throttle.wait() == 30.0
     assert server.hgetall(key) == {b"opened": b"1000", b"count": b"3"}

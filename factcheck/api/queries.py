@@ -36,6 +36,32 @@ def articles_for(user, *, with_claims: bool = False) -> QuerySet[Article]:
     return queryset
 
 
+class _Compiled(NamedTuple):
+    """A ``values()`` query's SQL with what turns its rows into dicts."""
+
+    sql: str
+    compiler: Any
+    converters: dict
+    names: list[str]
+
+    @classmethod
+    def of(cls, compiler, sql: str) -> "_Compiled":
+        query = compiler.query
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        return cls(sql, compiler, converters, [*query.extra_select, *query.values_select, *query.annotation_select])
+
+
+def _fetch(db, compiled: _Compiled, params) -> list[dict]:
+    """The rows of a compiled ``values()`` query on PostgreSQL, its timestamps read by psycopg's C loader."""
+    with db.cursor() as cursor:  # Django's wrapper: counted and logged like any query
+        cursor.cursor.adapters.register_loader(TIMESTAMPTZ, psycopg.adapters.get_loader(TIMESTAMPTZ, TEXT))
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    if compiled.converters:
+        rows = compiled.compiler.apply_converters(rows, compiled.converters)
+    return [dict(zip(compiled.names, row, strict=True)) for row in rows]
+
+
 class FastRows(ValuesIterable):
     """``values()`` rows, with PostgreSQL's timestamps read by psycopg's C loader.
 
@@ -50,21 +76,12 @@ class FastRows(ValuesIterable):
         db = connections[queryset.db]
         if db.vendor != "postgresql":
             return super().__iter__()
-        query = queryset.query
-        compiler = query.get_compiler(queryset.db)
+        compiler = queryset.query.get_compiler(queryset.db)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             return iter(())
-        with db.cursor() as cursor:  # Django's wrapper: counted and logged like any query
-            cursor.cursor.adapters.register_loader(TIMESTAMPTZ, psycopg.adapters.get_loader(TIMESTAMPTZ, TEXT))
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        converters = compiler.get_converters([column for column, _, _ in compiler.select])
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        return (dict(zip(names, row, strict=True)) for row in rows)
+        return iter(_fetch(db, _Compiled.of(compiler, sql), params))
 
 
 def fast_values(queryset: QuerySet, *fields: str) -> QuerySet:
@@ -88,16 +105,7 @@ def visible_claims(user) -> QuerySet[Claim]:
     return visibility.claims_visible_to(user, Claim.objects.all())
 
 
-class _Compiled(NamedTuple):
-    sql: str
-    params: tuple
-    at: int  # where the ids go among the parameters
-    compiler: Any
-    converters: dict
-    names: list[str]
-
-
-_compiled: dict[tuple[str, str], _Compiled] = {}
+_by_key: dict[tuple[str, str], tuple[_Compiled, tuple, int]] = {}  # and where the ids go among the parameters
 
 
 def rows_of_claims(key: str, build: Callable[[list[int]], QuerySet], ids: list[int]) -> list[dict]:
@@ -114,27 +122,19 @@ def rows_of_claims(key: str, build: Callable[[list[int]], QuerySet], ids: list[i
     db = connections[db_alias]
     if db.vendor != "postgresql":
         return list(build(ids))
-    compiled = _compiled.get((key, db_alias))
-    if compiled is None:
+    kept = _by_key.get((key, db_alias))
+    if kept is None:
         marker: list[int] = []
-        query = build(marker).query
-        compiler = query.get_compiler(db_alias)
+        compiler = build(marker).query.get_compiler(db_alias)
         sql, params = compiler.as_sql()
         at = next((i for i, param in enumerate(params) if param is marker), None)
         if at is None:
             raise ValueError(f"rows_of_claims({key!r}): the query does not take the ids as one parameter")
-        converters = compiler.get_converters([column for column, _, _ in compiler.select])
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        compiled = _compiled[key, db_alias] = _Compiled(sql, tuple(params), at, compiler, converters, names)
-    params = list(compiled.params)
-    params[compiled.at] = ids
-    with db.cursor() as cursor:  # Django's wrapper: counted and logged like any query
-        cursor.cursor.adapters.register_loader(TIMESTAMPTZ, psycopg.adapters.get_loader(TIMESTAMPTZ, TEXT))
-        cursor.execute(compiled.sql, params)
-        rows = cursor.fetchall()
-    if compiled.converters:
-        rows = compiled.compiler.apply_converters(rows, compiled.converters)
-    return [dict(zip(compiled.names, row, strict=True)) for row in rows]
+        kept = _by_key[key, db_alias] = (_Compiled.of(compiler, sql), tuple(params), at)
+    compiled, fixed, at = kept
+    params = list(fixed)
+    params[at] = ids
+    return _fetch(db, compiled, params)
 
 
 def _verdicts(public: bool) -> Callable[[list[int]], QuerySet]:
